@@ -1,0 +1,41 @@
+# The two commands of the README: `make serve` and `make test`.
+# Each one sets up what it needs (virtual environment, Python packages) first.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+STORE  ?= var/store
+
+.PHONY: serve test lint build validate clean
+
+serve: $(STAMP) build
+	$(BIN)/passerelles stats --store $(STORE)
+	@echo "The store is built and validated at $(STORE)."
+	@echo "The HTTP server (SPARQL endpoint and browser) is not part of this release yet."
+
+test: $(STAMP) lint
+	@# pytest exits 5 when it collected no test: that must fail, not pass silently.
+	$(BIN)/python -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check kg server tests
+	$(BIN)/mypy
+
+build: $(STAMP)
+	$(BIN)/passerelles build --store $(STORE)
+
+validate: $(STAMP)
+	$(BIN)/passerelles validate
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { apt-get update && apt-get install -y python3-venv; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,77 @@
+"""The embedded Oxigraph store on disk, and moving graphs between rdflib and Oxigraph.
+
+A store path (``var/store`` by default) is a symbolic link to the current build,
+kept in ``<path>.builds/``. A build writes a new folder there and only then
+replaces the link with one atomic rename, so a reader sees either the old graph
+or the new one, never a half-written store, and a build killed half-way leaves
+the served store as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+
+NQUADS = ox.RdfFormat.N_QUADS
+UNION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+class StoreError(Exception):
+    """The store is missing, or is not one this tool manages."""
+
+
+def builds_folder(path: Path) -> Path:
+    return path.with_name(path.name + ".builds")
+
+
+def open_store(path: Path) -> ox.Store:
+    """Open the current build read-only; several processes may do so at once."""
+    if not path.exists():
+        raise StoreError(f"no store at {path}: run `passerelles build` first")
+    return ox.Store.read_only(str(path.resolve()))
+
+
+def new_build(path: Path) -> tuple[ox.Store, Path]:
+    """A fresh empty on-disk store beside the served one, not yet served."""
+    if path.exists() and not path.is_symlink():
+        raise StoreError(f"{path} exists and is not a store link made by `passerelles build`")
+    folder = builds_folder(path) / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    folder.mkdir(parents=True)
+    return ox.Store(str(folder)), folder
+
+
+def publish(path: Path, folder: Path) -> None:
+    """Serve ``folder`` at ``path`` (atomic link swap), then drop stale builds."""
+    previous = path.resolve() if path.is_symlink() else None
+    link = path.with_name(f".{path.name}.{os.getpid()}.link")
+    link.unlink(missing_ok=True)
+    # A relative link keeps working when the project folder is moved or mounted elsewhere.
+    link.symlink_to(Path(builds_folder(path).name) / folder.name)
+    os.replace(link, path)
+    keep = {folder.resolve(), previous}
+    for stale in builds_folder(path).iterdir():
+        # The previous build stays for readers that still have it open.
+        if stale.resolve() not in keep:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def discard(folder: Path) -> None:
+    """Remove a build that will not be served (it failed the gate or an error)."""
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def load_dataset(store: ox.Store, dataset: Dataset) -> None:
+    """Copy every named graph of an rdflib dataset into the store."""
+    store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"), NQUADS)
+
+
+def union_graph(store: ox.Store) -> Graph:
+    """All triples of all graphs as one rdflib graph (what the SHACL gate reads)."""
+    triples = store.query(UNION, use_default_graph_as_union=True)
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return Graph().parse(data=data, format="nt")

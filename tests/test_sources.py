@@ -1,0 +1,69 @@
+"""Parsing: every file in its own graph; a broken file named with its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.sources import SourceError, read_sources, source_files
+from kg.terms import GLOSSARY_GRAPH, GRAPH, ONTOLOGY_GRAPH, data_graph
+
+
+def test_every_file_gets_its_own_graph(project: Path) -> None:
+    (project / "data" / "extra").mkdir()
+    (project / "data" / "extra" / "more.ttl").write_text("<urn:a> <urn:b> <urn:c> .\n")
+    graphs = {f.graph for f in source_files(project)}
+    assert {
+        ONTOLOGY_GRAPH,
+        GLOSSARY_GRAPH,
+        data_graph("people"),
+        data_graph("extra/more"),
+    } <= graphs
+
+
+def test_trig_keeps_its_graph_names(tmp_path: Path) -> None:
+    (tmp_path / "ontology").mkdir()
+    (tmp_path / "data").mkdir()
+    for name in ("ess.ttl", "glossary.ttl"):
+        (tmp_path / "ontology" / name).write_text("")
+    (tmp_path / "data" / "facts.trig").write_text(
+        "<urn:g> { <urn:a> <urn:b> <urn:c> . }\n<urn:g> <urn:from> <urn:src> .\n"
+    )
+    dataset = read_sources(tmp_path)
+    names = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
+    assert names == {"urn:g": 1, str(GRAPH["data/facts"]): 1}
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "phrase"),
+    [
+        ('<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> "open\n', 2, "string literal"),
+        ("@prefix ex: <urn:x#> .\n\n\nex:a ex:b .\n", 4, "syntax error"),
+        ("<urn:a> <urn:b> undefined:c .\n", 1, "syntax error"),
+    ],
+)
+def test_syntax_error_names_file_and_line(
+    project: Path, content: str, line: int, phrase: str
+) -> None:
+    broken = project / "data" / "broken.ttl"
+    broken.write_text(content)
+    with pytest.raises(SourceError) as caught:
+        read_sources(project)
+    assert caught.value.path == broken
+    assert caught.value.line == line
+    assert str(caught.value).startswith(f"{broken}:{line}: ")
+    assert phrase in str(caught.value).lower()
+
+
+def test_bad_encoding_is_reported_with_its_line(project: Path) -> None:
+    broken = project / "data" / "latin1.ttl"
+    broken.write_bytes('<urn:a> <urn:b> "ok" .\n<urn:a> <urn:b> "Québec" .\n'.encode("latin-1"))
+    with pytest.raises(SourceError, match=r"latin1\.ttl:2: not valid UTF-8"):
+        read_sources(project)
+
+
+def test_missing_ontology_file_is_named(project: Path) -> None:
+    (project / "ontology" / "glossary.ttl").unlink()
+    with pytest.raises(SourceError, match=r"glossary\.ttl: file not found"):
+        read_sources(project)
