@@ -136,5 +136,6 @@ def run(
             use_default_graph_as_union=True,
             substitutions=query.bind(values or {}),
         )
-    except SyntaxError as error:
+    except (SyntaxError, RuntimeError) as error:
+        # RuntimeError: Oxigraph refuses a substitution of a variable the query does not project.
         raise QueryError(f"{query.name}: {error}") from error

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -40,8 +41,8 @@ def new_build(path: Path) -> tuple[ox.Store, Path]:
     """A fresh empty on-disk store beside the served one, not yet served."""
     if path.exists() and not path.is_symlink():
         raise StoreError(f"{path} exists and is not a store link made by `passerelles build`")
-    folder = builds_folder(path) / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
-    folder.mkdir(parents=True)
+    builds_folder(path).mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=builds_folder(path)))
     return ox.Store(str(folder)), folder
 
 

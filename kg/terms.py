@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, GEO, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 BASE = "https://w3id.org/passerelles/"
 
@@ -13,6 +13,8 @@ ESS = Namespace(BASE + "ontology#")
 ID = Namespace(BASE + "id/")
 SRC = Namespace(BASE + "source/")
 GRAPH = Namespace(BASE + "graph/")
+# WGS84 positions (rdflib's own GEO is GeoSPARQL, a different vocabulary).
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 
 KINDS = ("organisation", "person", "event", "place", "project", "concept")
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"

@@ -56,7 +56,7 @@ def test_parameters_are_rdf_terms_not_query_text() -> None:
         query.bind({"kind": hostile, "limit": "1"})
     store = ox.Store()
     store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.Literal("} UNION {")))
-    strings = parse_query("s", "# param: v string V\nSELECT ?s WHERE { ?s ?p ?v }")
+    strings = parse_query("s", "# param: v string V\nSELECT ?s ?v WHERE { ?s ?p ?v }")
     assert [r["s"].value for r in run(store, strings, {"v": "} UNION {"})] == ["urn:a"]
 
 
