@@ -31,7 +31,7 @@ def setting_option(name: str, *decls: str, **kwargs: Any) -> Callable[[F], F]:
     """A click option whose default, environment variable and help come from the registry."""
     setting = settings.SETTINGS[name]
     return click.option(
-        *(decls or (f"--{name}",)),
+        *(decls or (setting.option,)),
         default=setting.default,
         envvar=setting.env,
         show_default=True,

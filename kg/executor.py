@@ -21,10 +21,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.queries import Substitutions
 from kg.sparql_results import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_WRITERS
 from kg.terms import PREFIXES
-
-Substitutions = dict[ox.Variable, ox.NamedNode | ox.Literal]
 
 
 class QueryFailed(Exception):
@@ -66,7 +65,7 @@ def evaluate(store: ox.Store, request: Request, max_rows: int) -> Response:
     result = store.query(request.query, **options)
     if isinstance(result, ox.QueryBoolean):
         fmt = _acceptable(request.solutions_format, "a boolean")
-        body = result.serialize(format=BOOLEAN_FORMATS[fmt])
+        body = result.serialize(format=BOOLEAN_FORMATS[fmt]) or b""
         return Response("boolean", fmt, body, 1, False)
     if isinstance(result, ox.QuerySolutions):
         fmt = _acceptable(request.solutions_format, "query solutions")
@@ -76,7 +75,7 @@ def evaluate(store: ox.Store, request: Request, max_rows: int) -> Response:
         return Response("solutions", fmt, body, min(len(rows), max_rows), len(rows) > max_rows)
     fmt = _acceptable(request.graph_format, "an RDF graph")
     triples = list(itertools.islice(result, max_rows + 1))
-    body = ox.serialize(triples[:max_rows], format=GRAPH_FORMATS[fmt], prefixes=PREFIXES)
+    body = ox.serialize(triples[:max_rows], format=GRAPH_FORMATS[fmt], prefixes=PREFIXES) or b""
     return Response("graph", fmt, body, min(len(triples), max_rows), len(triples) > max_rows)
 
 

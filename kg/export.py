@@ -27,4 +27,5 @@ def export(store: ox.Store, name: str, output: BinaryIO) -> None:
         ox.serialize(quads, output, fmt, prefixes=PREFIXES)
     else:
         triples = store.query(UNION, use_default_graph_as_union=True)
+        assert isinstance(triples, ox.QueryTriples)
         ox.serialize(triples, output, fmt, prefixes=PREFIXES)

@@ -47,6 +47,8 @@ def _date(value: str) -> ox.Literal:
     return ox.Literal(date.fromisoformat(value).isoformat(), datatype=ox.NamedNode(XSD + "date"))
 
 
+Substitutions = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
+
 PARAM_TYPES: dict[str, Callable[[str], ox.NamedNode | ox.Literal]] = {
     "iri": _iri,
     "string": ox.Literal,
@@ -70,12 +72,12 @@ class NamedQuery:
     description: str = ""
     params: tuple[Param, ...] = field(default_factory=tuple)
 
-    def bind(self, values: dict[str, str]) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
+    def bind(self, values: dict[str, str]) -> Substitutions:
         """Typed RDF terms for the given parameter values; every parameter is required."""
         unknown = set(values) - {p.name for p in self.params}
         if unknown:
             raise QueryError(f"{self.name}: unknown parameter(s): {', '.join(sorted(unknown))}")
-        bound: dict[ox.Variable, ox.NamedNode | ox.Literal] = {}
+        bound: Substitutions = {}
         for param in self.params:
             if param.name not in values:
                 raise QueryError(f"{self.name}: missing parameter {param.name} ({param.type})")

@@ -41,9 +41,9 @@ def table(solutions: ox.QuerySolutions) -> str:
 def render(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, fmt: str) -> bytes:
     """Serialise a query result; graphs (CONSTRUCT, DESCRIBE) always come as Turtle."""
     if isinstance(result, ox.QueryTriples):
-        return ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        return ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
     if fmt == "table":
         if isinstance(result, ox.QueryBoolean):
             return b"yes\n" if bool(result) else b"no\n"
         return table(result).encode("utf-8")
-    return result.serialize(format=RESULT_FORMATS[fmt])
+    return result.serialize(format=RESULT_FORMATS[fmt]) or b""

@@ -43,10 +43,11 @@ def apply_rules(store: ox.Store, rules: list[NamedQuery]) -> RulesRun:
         added = 0
         for rule in rules:
             try:
-                triples = list(store.query(rule.text, use_default_graph_as_union=True))
+                result = store.query(rule.text, use_default_graph_as_union=True)
             except SyntaxError as error:
                 raise QueryError(f"rule {rule.name}: {error}") from error
-            quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+            assert isinstance(result, ox.QueryTriples)
+            quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in result]
             new = [quad for quad in quads if quad not in store]
             store.extend(new)
             derived[rule.name] += len(new)

@@ -74,5 +74,7 @@ def load_dataset(store: ox.Store, dataset: Dataset) -> None:
 def union_graph(store: ox.Store) -> Graph:
     """All triples of all graphs as one rdflib graph (what the SHACL gate reads)."""
     triples = store.query(UNION, use_default_graph_as_union=True)
+    assert isinstance(triples, ox.QueryTriples)
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert data is not None
     return Graph().parse(data=data, format="nt")

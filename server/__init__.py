@@ -1,0 +1,46 @@
+"""The Passerelles web app: SPARQL endpoint and named-query API (Flask app factory)."""
+
+from __future__ import annotations
+
+import atexit
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from kg import settings as registry
+from kg.executor import QueryPool
+from kg.sparql_guard import normalise_allowlist
+from kg.store import StoreError
+
+
+def create_app(config: Mapping[str, Any] | None = None, config_file: Path | None = None) -> Flask:
+    """Build the app from the settings registry: defaults < file < environment < ``config``."""
+    app = Flask(__name__)
+    env_file = os.environ.get("PASSERELLES_CONFIG")
+    settings = registry.load(config_file or (Path(env_file) if env_file else None), config)
+    settings["allowlist"] = normalise_allowlist(list(settings["service_allowlist"]))
+    app.config["PASSERELLES"] = settings
+    app.config["MAX_CONTENT_LENGTH"] = settings["max_query_bytes"] * 2
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    if not Path(settings["store"]).exists():
+        raise StoreError(f"no store at {settings['store']}: run `passerelles build` first")
+    pool = QueryPool(
+        Path(settings["store"]),
+        size=settings["workers"],
+        timeout=settings["timeout"],
+        max_rows=settings["max_rows"],
+    )
+    app.extensions["passerelles.pool"] = pool
+    atexit.register(pool.close)
+
+    from server import errors, openapi, queries_api, sparql
+
+    errors.init_app(app)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(queries_api.bp)
+    app.register_blueprint(openapi.bp)
+    return app

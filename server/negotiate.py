@@ -1,0 +1,67 @@
+"""Content negotiation: the one place that maps Accept headers and ``format`` to formats."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from werkzeug.datastructures import MIMEAccept
+
+# format key -> media type (the first is what we send), for query solutions and graphs
+SOLUTION_TYPES: Mapping[str, str] = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+GRAPH_TYPES: Mapping[str, str] = {
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+HTML = "text/html"
+# Other names users and clients give the same formats.
+ALIASES: Mapping[str, str] = {
+    "application/json": "json",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "ttl": "turtle",
+    "application/x-turtle": "turtle",
+    "nt": "ntriples",
+    "text/plain": "ntriples",
+    "json-ld": "jsonld",
+    "rdf": "rdfxml",
+    "xml-rdf": "rdfxml",
+}
+
+
+def format_key(name: str) -> str | None:
+    """The format key for a ``format`` parameter value (a key, an alias or a media type)."""
+    name = name.strip().lower().split(";")[0]
+    for table in (SOLUTION_TYPES, GRAPH_TYPES):
+        if name in table:
+            return name
+        for key, media in table.items():
+            if media == name:
+                return key
+    return ALIASES.get(name)
+
+
+def negotiate(accept: MIMEAccept, offers: Mapping[str, str], default: str) -> str | None:
+    """The best format of ``offers`` for an Accept header (q-values honoured).
+
+    No Accept header, or one that accepts anything, gets ``default``; an Accept
+    header that accepts none of the offers gets None (the caller answers 406).
+    """
+    if not accept or accept.best == "*/*":
+        return default
+    candidates = {media: key for key, media in offers.items()}
+    candidates.update({m: k for m, k in ALIASES.items() if "/" in m and k in offers})
+    best = accept.best_match(list(candidates))
+    return candidates[best] if best else None
+
+
+def media_type(key: str) -> str:
+    """The Content-Type (with charset) for a format key or ``html``."""
+    media = SOLUTION_TYPES.get(key) or GRAPH_TYPES.get(key) or HTML
+    return f"{media}; charset=utf-8"

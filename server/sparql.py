@@ -1,0 +1,75 @@
+"""``/sparql``: the SPARQL 1.1 Protocol query operation, its service description, and YASGUI."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+
+from kg.describe import CLASS_STATS, GRAPH_STATS, TOTALS, service_description
+from kg.executor import Request
+from server import protocol
+from server.answers import answer, pool
+from server.errors import error_response
+from server.negotiate import GRAPH_TYPES, HTML, format_key, media_type, negotiate
+
+bp = Blueprint("sparql", __name__)
+
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type",
+    "Access-Control-Expose-Headers": "X-Result-Rows, X-Result-Truncated",
+    "Access-Control-Max-Age": "86400",
+}
+RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+
+
+@bp.after_request
+def cors(response: Response) -> Response:
+    response.headers.update(CORS)
+    return response
+
+
+def wants_html() -> bool:
+    """A browser that did not ask for a result format gets the query UI."""
+    accept = request.accept_mimetypes
+    return "format" not in request.values and accept.best == HTML
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint() -> Response | str:
+    if request.method == "OPTIONS":
+        return Response(status=204)
+    settings = current_app.config["PASSERELLES"]
+    asked = protocol.read(settings["max_query_bytes"])
+    if wants_html():
+        return render_template("yasgui.html", query=asked.query or "", settings=settings)
+    if asked.query is None:
+        return describe()
+    return answer(asked.query, asked.default_graph, asked.named_graphs)
+
+
+def _rows(query: str) -> list[dict[str, str]]:
+    body = pool().execute(Request(query, "json", None)).body
+    return [{k: v["value"] for k, v in b.items()} for b in json.loads(body)["results"]["bindings"]]
+
+
+def describe() -> Response:
+    """The service description, in the RDF format the client asked for (Turtle by default)."""
+    asked = request.values.get("format")
+    fmt = format_key(asked) if asked else negotiate(request.accept_mimetypes, GRAPH_TYPES, "turtle")
+    if fmt is None or fmt not in GRAPH_TYPES:
+        message = "the service description is available as Turtle, N-Triples, JSON-LD or RDF/XML"
+        return error_response(406, message)
+    totals = {k: int(v) for k, v in _rows(TOTALS)[0].items()}
+    graphs = {r["graph"]: int(r["triples"]) for r in _rows(GRAPH_STATS)}
+    classes = {r["class"]: int(r["n"]) for r in _rows(CLASS_STATS)}
+    allow = current_app.config["PASSERELLES"]["allowlist"]
+    graph = service_description(
+        url_for("sparql.endpoint", _external=True), graphs, totals, classes, allow
+    )
+    body = graph.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
+    response = Response(body, content_type=media_type(fmt))
+    response.vary.add("Accept")
+    return response
