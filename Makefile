@@ -1,4 +1,5 @@
-# The two commands of the README: `make serve` and `make test`.
+# The two commands of the README: `make serve` (build, validate, serve on
+# http://127.0.0.1:5000/sparql) and `make test`.
 # Each one sets up what it needs (virtual environment, Python packages) first.
 
 PYTHON ?= python3
@@ -10,9 +11,7 @@ STORE  ?= var/store
 .PHONY: serve test lint build validate clean
 
 serve: $(STAMP) build
-	$(BIN)/passerelles stats --store $(STORE)
-	@echo "The store is built and validated at $(STORE)."
-	@echo "The HTTP server (SPARQL endpoint and browser) is not part of this release yet."
+	$(BIN)/passerelles serve --store $(STORE)
 
 test: $(STAMP) lint
 	@# pytest exits 5 when it collected no test: that must fail, not pass silently.
