@@ -226,6 +226,9 @@ def _of(name: str) -> str:
     return f"d'{name}" if name[0] in "AEIOUÉÈaeiou" else f"de {name}"
 
 
+City = tuple[str, str, str]  # IRI, name, region IRI
+
+
 @dataclass
 class Org:
     slug: str
@@ -311,16 +314,21 @@ def _header(seed: int) -> Block:
     block = Block()
     block.add(SOURCE, A, T["schema:Dataset"])
     block.add(SOURCE, A, T["prov:Entity"])
-    block.add(SOURCE, T["dcterms:title"], _en(f"Passerelles synthetic benchmark data (seed {seed})"))
+    block.add(
+        SOURCE, T["dcterms:title"], _en(f"Passerelles synthetic benchmark data (seed {seed})")
+    )
     for code, label, area, area_fr, area_en in (
         ("france", "France", "nouvelle-aquitaine", "Nouvelle-Aquitaine", "Nouvelle-Aquitaine"),
         ("canada", "Canada", "province-de-quebec", "Québec", "Quebec"),
     ):
         country = iri("place", code)
         block.resource(
-            country, (A, T["schema:Place"]), (A, T["schema:Country"]), (LABEL, _fr(label))
+            country,
+            (A, T["schema:Place"]),
+            (A, T["schema:Country"]),
+            (LABEL, _fr(label)),
+            (LABEL, _en(label)),
         )
-        block.add(country, LABEL, _en(label))
         block.resource(
             iri("place", area),
             (A, T["schema:Place"]),
@@ -351,7 +359,7 @@ def _region(state: State, block: Block, side: Side, row: int, col: int) -> str:
     return node
 
 
-def _city(rng: random.Random, state: State, block: Block, side: Side) -> tuple[str, str, str]:
+def _city(rng: random.Random, state: State, block: Block, side: Side) -> City:
     """A new city in a random region: (IRI, name, region IRI)."""
     row, col = rng.randrange(GRID), rng.randrange(GRID)
     region = _region(state, block, side, row, col)
@@ -373,7 +381,7 @@ def _city(rng: random.Random, state: State, block: Block, side: Side) -> tuple[s
     return node, name, region
 
 
-def _org(rng: random.Random, state: State, block: Block, side: Side, cities: list) -> Org:
+def _org(rng: random.Random, state: State, block: Block, side: Side, cities: list[City]) -> Org:
     """An organisation of one side, in a city of this block (new two times out of five)."""
     if not cities or rng.random() < 0.4:
         cities.append(_city(rng, state, block, side))
@@ -449,7 +457,7 @@ def _block(rng: random.Random, state: State, size: int, missions: int, people: b
     """``size`` organisations (their people if ``people``) and a project of ``missions``."""
     block = Block()
     sides = [SIDES[i % 2] for i in range(size)] if size > 1 else [rng.choice(SIDES)]
-    cities: dict[str, list] = {"fr": [], "qc": []}
+    cities: dict[str, list[City]] = {"fr": [], "qc": []}
     for side in sides:
         block.orgs.append(_org(rng, state, block, side, cities[side.code]))
     if people:
@@ -495,7 +503,7 @@ def _project(rng: random.Random, state: State, block: Block, missions: int) -> N
     first = rng.randrange(2) if missions == 1 else 0
     for number, (start, end) in enumerate(dates, 1):
         send = SIDES[(first + number - 1) % 2]
-        host = QC if send is FR else FR
+        host = partners[(QC if send is FR else FR).code]
         _mission(rng, state, block, node, number, (start, end), partners[send.code], host)
 
 
@@ -507,7 +515,7 @@ def _mission(
     number: int,
     dates: tuple[date, date],
     sender: Org,
-    host: Side,
+    host: Org,
 ) -> None:
     """A mission, its delegation, its visits and what the rules derive from them."""
     serial = state.next("mission")
@@ -523,7 +531,7 @@ def _mission(
         (T["ess:missionOf"], project),
         (T["schema:startDate"], _typed(dates[0].isoformat(), "date")),
         (T["schema:endDate"], _typed(dates[1].isoformat(), "date")),
-        (T["schema:location"], next(o.region for o in block.orgs if o.side is host)),
+        (T["schema:location"], host.region),
     )
     members = _delegation(rng, block, slug, serial, sender)
     delegation = f"<{ID}event/{slug}#delegation>"
@@ -531,8 +539,8 @@ def _mission(
         for b in members[i + 1 :]:
             node_ab = f"<{ID}event/{slug}#encounter-{a}-and-{b}>"
             block.encounter(node_ab, iri("person", a), iri("person", b), node, "TravelledTogether")
-    local = [o for o in block.orgs if o.side is host]
-    hubs = state.hubs[host.code]
+    local = [o for o in block.orgs if o.side is host.side]
+    hubs = state.hubs[host.side.code]
     wanted = rng.randint(5, 15)
     from_hubs = min(len(hubs), sum(rng.random() < HUB_SHARE for _ in range(wanted)))
     targets = rng.sample(local, min(len(local), wanted - from_hubs)) + rng.sample(hubs, from_hubs)
@@ -542,7 +550,9 @@ def _mission(
         _meeting(rng, block, serial, dates, members, targets)
 
 
-def _delegation(rng: random.Random, block: Block, mission: str, serial: int, sender: Org) -> list:
+def _delegation(
+    rng: random.Random, block: Block, mission: str, serial: int, sender: Org
+) -> list[str]:
     """The delegation a mission's sending partner (and maybe another organisation) sent."""
     side = sender.side
     senders = [sender]

