@@ -7,13 +7,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 STORE  ?= var/store
+NPM_STAMP := node_modules/.installed
+VENDOR    := server/static/vendor/yasgui
 
 .PHONY: serve test lint build validate clean
 
-serve: $(STAMP) build
+serve: $(STAMP) $(NPM_STAMP) build
 	$(BIN)/passerelles serve --store $(STORE)
 
-test: $(STAMP) lint
+test: $(STAMP) $(NPM_STAMP) lint
+	scripts/install-system-packages.sh
 	@# pytest exits 5 when it collected no test: that must fail, not pass silently.
 	$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
@@ -36,5 +39,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The query UI's browser assets (YASGUI, pinned in package.json and package-lock.json),
+# copied into our own static files so the page works with no internet.
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)
+	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css $(VENDOR)/
+	touch $(NPM_STAMP)
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache node_modules $(VENDOR)

@@ -18,13 +18,15 @@ TOKEN = re.compile(
   | (?P<comment>\#[^\n]*)
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
              |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
   | (?P<var>[?$][A-Za-z0-9_\u00b7-\uffff]+)
-  | (?P<name>[A-Za-z_\u00c0-\uffff][\w.\-\u00b7-\uffff]*:?[\w.\-:%\\\u00b7-\uffff]*|:[\w.\-:%\\]*)
+  | (?P<name>[A-Za-z_\u00c0-\uffff][\w.\-\u00b7-\uffff]*:?(?:[\w.\-:%\u00b7-\uffff]|\\.)*
+             |:(?:[\w.\-:%]|\\.)*)
   | (?P<other>.)
     """,
     re.X | re.S,
 )
+UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
 
@@ -71,9 +73,9 @@ def scan(text: str) -> Scan:
         word = value.upper()
         following = toks[i + 1 : i + 4]
         if word == "PREFIX" and len(following) >= 2 and following[1][0] == "iri":
-            prefixes[following[0][1].rstrip(":")] = urljoin(base, following[1][1][1:-1])
+            prefixes[following[0][1].rstrip(":")] = urljoin(base, _iri(following[1][1]))
         elif word == "BASE" and following and following[0][0] == "iri":
-            base = urljoin(base, following[0][1][1:-1])
+            base = urljoin(base, _iri(following[0][1]))
         elif word in FORMS and form is None:
             form = word
         elif word in UPDATES and form is None:
@@ -83,16 +85,26 @@ def scan(text: str) -> Scan:
     return Scan(form, update, tuple(services))
 
 
+def _iri(token: str) -> str:
+    """The IRI of an IRI token, its ``\\u`` escapes decoded as the query parser decodes them."""
+
+    def char(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else match.group()
+
+    return UCHAR.sub(char, token[1:-1])
+
+
 def _target(following: list[tuple[str, str]], prefixes: dict[str, str], base: str) -> str:
     rest = following[1:] if following and following[0][1].upper() == "SILENT" else following
     if not rest:
         return "?"
     kind, value = rest[0]
     if kind == "iri":
-        return urljoin(base, value[1:-1]) if base else value[1:-1]
+        return urljoin(base, _iri(value)) if base else _iri(value)
     if kind == "name" and ":" in value:
         prefix, _, local = value.partition(":")
-        return prefixes.get(prefix, value) + local
+        return prefixes[prefix] + local if prefix in prefixes else value
     return value  # a variable: never allowed, the target is not known in advance
 
 

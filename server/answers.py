@@ -12,7 +12,14 @@ from flask import Response, abort, current_app, request
 from kg.executor import QueryFailed, QueryPool, Request, Substitutions
 from kg.sparql_guard import ServiceNotAllowed, check_services, scan
 from server.errors import error_response
-from server.negotiate import GRAPH_TYPES, SOLUTION_TYPES, format_key, media_type, negotiate
+from server.negotiate import (
+    GRAPH_SIBLINGS,
+    GRAPH_TYPES,
+    SOLUTION_TYPES,
+    format_key,
+    media_type,
+    negotiate,
+)
 
 STATUS = {"syntax": 400, "not-acceptable": 406, "timeout": 503, "busy": 503, "error": 500}
 TRUNCATED = "X-Result-Truncated"
@@ -29,7 +36,8 @@ def chosen_formats() -> tuple[str | None, str | None]:
         key = format_key(asked)
         if key is None:
             abort(400, f"unknown format {asked!r}")
-        return (key if key in SOLUTION_TYPES else None, key if key in GRAPH_TYPES else None)
+        graph = GRAPH_SIBLINGS.get(key, key)
+        return (key if key in SOLUTION_TYPES else None, graph if graph in GRAPH_TYPES else None)
     accept = request.accept_mimetypes
     return negotiate(accept, SOLUTION_TYPES, "json"), negotiate(accept, GRAPH_TYPES, "turtle")
 

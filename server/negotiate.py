@@ -31,8 +31,13 @@ ALIASES: Mapping[str, str] = {
     "text/plain": "ntriples",
     "json-ld": "jsonld",
     "rdf": "rdfxml",
+    "rdf+xml": "rdfxml",
     "xml-rdf": "rdfxml",
+    "n3": "turtle",  # Turtle is N3; SPARQLWrapper asks for it by this name
 }
+# A solutions format named for a graph result means its RDF sibling (SPARQLWrapper's default
+# for CONSTRUCT and DESCRIBE is ``format=xml``, meaning RDF/XML).
+GRAPH_SIBLINGS: Mapping[str, str] = {"xml": "rdfxml", "json": "jsonld"}
 
 
 def format_key(name: str) -> str | None:

@@ -8,10 +8,12 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 
 from kg.describe import CLASS_STATS, GRAPH_STATS, TOTALS, service_description
 from kg.executor import Request
+from kg.terms import PREFIXES
 from server import protocol
 from server.answers import answer, pool
 from server.errors import error_response
 from server.negotiate import GRAPH_TYPES, HTML, format_key, media_type, negotiate
+from server.queries_api import named_queries
 
 bp = Blueprint("sparql", __name__)
 
@@ -32,9 +34,14 @@ def cors(response: Response) -> Response:
 
 
 def wants_html() -> bool:
-    """A browser that did not ask for a result format gets the query UI."""
+    """A browser that did not ask for a result format gets the query UI.
+
+    Decided by quality: Werkzeug's ``accept.best`` ranks a type with parameters first
+    whatever its q, and Chromium's Accept lists ``application/signed-exchange;v=b3;q=0.7``.
+    """
     accept = request.accept_mimetypes
-    return "format" not in request.values and accept.best == HTML
+    html = max((q for media, q in accept if media == HTML), default=0)
+    return "format" not in request.values and html > 0 and html >= max(q for _, q in accept)
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -44,10 +51,24 @@ def endpoint() -> Response | str:
     settings = current_app.config["PASSERELLES"]
     asked = protocol.read(settings["max_query_bytes"])
     if wants_html():
-        return render_template("yasgui.html", query=asked.query or "", settings=settings)
+        return render_template(
+            "yasgui.html",
+            query=asked.query or "",
+            settings=settings,
+            prefixes=PREFIXES,
+            examples=examples(),
+        )
     if asked.query is None:
         return describe()
     return answer(asked.query, asked.default_graph, asked.named_graphs)
+
+
+def examples() -> list[dict[str, str]]:
+    """The named queries, as the ready-made example tabs of the query UI."""
+    return [
+        {"name": q.name, "title": q.title, "description": q.description, "query": q.text}
+        for q in named_queries().values()
+    ]
 
 
 def _rows(query: str) -> list[dict[str, str]]:

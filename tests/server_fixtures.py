@@ -1,0 +1,257 @@
+"""Real servers for the HTTP tests: ``passerelles serve`` on a free loopback port.
+
+Loaded as a pytest plugin from ``conftest.py``. ``server`` is one server for the
+whole session (short timeout, small row limit); ``make_server(**settings)`` gives
+a server with special settings (one per distinct set of settings, kept for the
+session); ``listener`` is a TCP port that records whether anything connected.
+Also here: the small HTTP client and result parsers both HTTP test modules use.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import Graph, Variable
+from rdflib.query import Result
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULTS: dict[str, Any] = {"timeout": 2.0, "max_rows": 50, "workers": 2, "threads": 8}
+STARTUP_SECONDS = 30.0
+LAUNCH = "import sys; from server.cli import main; sys.argv[0] = 'passerelles'; main()"
+# No proxy from the environment may stand between the tests and the loopback server.
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+SOLUTION_FORMATS = {  # format parameter -> (media type, rdflib result parser)
+    "json": ("application/sparql-results+json", "json"),
+    "xml": ("application/sparql-results+xml", "xml"),
+    "csv": ("text/csv", "csv"),
+    "tsv": ("text/tab-separated-values", "tsv"),
+}
+
+# -- client ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An HTTP response, whatever its status."""
+
+    status: int
+    headers: Message
+    body: bytes
+
+    @property
+    def media(self) -> str:
+        """The media type of the body, without its parameters."""
+        return self.headers.get_content_type()
+
+    @property
+    def text(self) -> str:
+        return self.body.decode(self.headers.get_content_charset() or "utf-8")
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+Params = Mapping[str, str] | Sequence[tuple[str, str]]
+
+
+def fetch(
+    url: str,
+    params: Params = (),
+    *,
+    method: str = "GET",
+    data: bytes | Params | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 30,
+) -> Reply:
+    """One HTTP request; ``params`` go in the URL, ``data`` not in bytes is sent form-encoded."""
+    if params:
+        url += "?" + urllib.parse.urlencode(params)
+    if data is not None and not isinstance(data, bytes):
+        data = urllib.parse.urlencode(data).encode("ascii")
+    request = urllib.request.Request(url, data, dict(headers or {}), method=method)
+    try:
+        with OPENER.open(request, timeout=timeout) as response:
+            return Reply(response.status, response.headers, response.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return Reply(error.code, error.headers, error.read())
+
+
+def solutions(reply: Reply, parser: str = "json") -> Result:
+    """A successful reply's query results, parsed back by rdflib."""
+    assert reply.status == 200, reply.text
+    return Result.parse(io.BytesIO(reply.body), format=parser)
+
+
+def graph(reply: Reply, parser: str = "turtle") -> Graph:
+    """A successful reply's RDF graph, parsed back by rdflib."""
+    assert reply.status == 200, reply.text
+    return Graph().parse(data=reply.body, format=parser)
+
+
+def column(result: Result, name: str) -> set[str]:
+    """The values of one variable over all the solutions."""
+    return {str(row[Variable(name)]) for row in result.bindings if Variable(name) in row}
+
+
+def has_charset(reply: Reply, media: str) -> bool:
+    return reply.headers["Content-Type"].replace(" ", "").lower() == f"{media};charset=utf-8"
+
+
+# -- servers ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running server: its base URL (no trailing slash) and the settings it was given."""
+
+    base: str
+    settings: dict[str, Any]
+
+    @property
+    def sparql(self) -> str:
+        return f"{self.base}/sparql"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (the OS picks it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def toml(settings: Mapping[str, Any]) -> str:
+    """A TOML file of flat settings (JSON's strings, numbers and lists are valid TOML)."""
+    return "".join(f"{key} = {json.dumps(value)}\n" for key, value in sorted(settings.items()))
+
+
+def command(port: int, store: Path, config: Path) -> list[str]:
+    """``passerelles serve``, by the console script next to the interpreter running the tests."""
+    script = Path(sys.executable).with_name("passerelles")
+    launcher = [str(script)] if script.exists() else [sys.executable, "-c", LAUNCH]
+    options = ["--host", "127.0.0.1", "--port", str(port), "--store", str(store)]
+    return [*launcher, "serve", *options, "--config", str(config)]
+
+
+def wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    """Poll ``url`` until it answers; fail with the server's stderr if it dies or stalls."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            stderr = log.read_text(encoding="utf-8", errors="replace")
+            pytest.fail(f"the server exited with {process.returncode}:\n{stderr}")
+        try:
+            with OPENER.open(url + "?query=ASK%7B%7D", timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)
+    pytest.fail(f"the server did not answer {url} within {STARTUP_SECONDS:g} s")
+
+
+@contextmanager
+def running_server(store: Path, folder: Path, **settings: Any) -> Iterator[Server]:
+    """Start a server with ``settings`` over :data:`DEFAULTS`; stop it on exit."""
+    values = {**DEFAULTS, **settings}
+    config = folder / "passerelles.toml"
+    config.write_text(toml(values), encoding="utf-8")
+    port, log = free_port(), folder / "stderr.log"
+    # stderr goes to a file, not a pipe: a pipe nobody reads would block a chatty server.
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            command(port, store, config), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr
+        )
+    try:
+        server = Server(f"http://127.0.0.1:{port}", values)
+        wait_until_up(process, server.sparql, log)
+        yield server
+    finally:
+        process.terminate()  # its query workers exit when their pipes close
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def server(built_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The default server of the HTTP tests."""
+    with running_server(built_store_path, tmp_path_factory.mktemp("server")) as started:
+        yield started
+
+
+@pytest.fixture(scope="session")
+def make_server(
+    built_store_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[..., Server]]:
+    """A factory of servers with special settings; the same settings get the same server."""
+    started: dict[str, Server] = {}
+    with ExitStack() as servers:
+
+        def start(**settings: Any) -> Server:
+            key = toml(settings)
+            if key not in started:
+                folder = tmp_path_factory.mktemp("server")
+                running = running_server(built_store_path, folder, **settings)
+                started[key] = servers.enter_context(running)
+            return started[key]
+
+        yield start
+
+
+# -- a port to probe -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Listener:
+    """A TCP listener on a loopback port that records whether anything connected to it."""
+
+    port: int
+    connected: threading.Event
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/sparql"
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    """A listener that accepts connections and hangs up at once (an empty HTTP answer)."""
+    sock = socket.create_server(("127.0.0.1", 0))
+    sock.settimeout(0.05)
+    connected, stop = threading.Event(), threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except TimeoutError:
+                continue
+            connected.set()
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield Listener(sock.getsockname()[1], connected)
+    stop.set()
+    thread.join()
+    sock.close()
