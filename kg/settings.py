@@ -53,6 +53,7 @@ SETTINGS: dict[str, Setting] = {
             "Path of the embedded Oxigraph store (a link to the current build).",
         ),
         Setting("lang", "en", "Language of messages and reports: en or fr."),
+        Setting("base", "https://w3id.org/passerelles/", "Canonical base IRI of the data."),
         Setting("host", "127.0.0.1", "Address the HTTP server listens on."),
         Setting("port", 5000, "Port the HTTP server listens on.", int),
         Setting("workers", 2, "Query worker processes (each holds the store open).", int),

@@ -37,10 +37,11 @@ def create_app(config: Mapping[str, Any] | None = None, config_file: Path | None
     app.extensions["passerelles.pool"] = pool
     atexit.register(pool.close)
 
-    from server import errors, openapi, queries_api, sparql
+    from server import errors, linked_data, openapi, queries_api, sparql
 
     errors.init_app(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(queries_api.bp)
     app.register_blueprint(openapi.bp)
+    app.register_blueprint(linked_data.bp)
     return app

@@ -7,6 +7,8 @@ is announced, and the SPARQL Protocol's status codes.
 
 from __future__ import annotations
 
+import json
+
 from flask import Response, abort, current_app, request
 
 from kg.executor import QueryFailed, QueryPool, Request, Substitutions
@@ -27,6 +29,12 @@ TRUNCATED = "X-Result-Truncated"
 
 def pool() -> QueryPool:
     return current_app.extensions["passerelles.pool"]  # type: ignore[no-any-return]
+
+
+def select(text: str, substitutions: Substitutions | None = None) -> list[dict]:
+    """The rows of a SELECT as SPARQL JSON bindings (for the server's own queries)."""
+    result = pool().execute(Request(text, "json", None, substitutions=substitutions or {}))
+    return json.loads(result.body)["results"]["bindings"]  # type: ignore[no-any-return]
 
 
 def chosen_formats() -> tuple[str | None, str | None]:

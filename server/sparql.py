@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from kg.describe import CLASS_STATS, GRAPH_STATS, TOTALS, service_description
-from kg.executor import Request
 from kg.terms import PREFIXES
 from server import protocol
-from server.answers import answer, pool
+from server.answers import answer, select
 from server.errors import error_response
 from server.negotiate import GRAPH_TYPES, HTML, format_key, media_type, negotiate
 from server.queries_api import named_queries
@@ -72,8 +69,7 @@ def examples() -> list[dict[str, str]]:
 
 
 def _rows(query: str) -> list[dict[str, str]]:
-    body = pool().execute(Request(query, "json", None)).body
-    return [{k: v["value"] for k, v in b.items()} for b in json.loads(body)["results"]["bindings"]]
+    return [{k: v["value"] for k, v in row.items()} for row in select(query)]
 
 
 def describe() -> Response:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import FOAF, RDF
 from server_fixtures import (
     SOLUTION_FORMATS,
@@ -30,7 +30,11 @@ from server_fixtures import (
 from SPARQLWrapper import SPARQLWrapper
 from SPARQLWrapper import Wrapper as sw
 
-pytestmark = pytest.mark.server
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore:Dataset.default_context:DeprecationWarning"),
+]
 
 ID = "https://w3id.org/passerelles/id/"
 ONTOLOGY = "https://w3id.org/passerelles/graph/ontology"
@@ -110,7 +114,7 @@ def test_describe(server: Server) -> None:
     subject = URIRef(ID + "organisation/co-actions")
     described = graph(send(server, f"DESCRIBE <{subject}>", accept="text/turtle"))
     assert (subject, RDF.type, None) in described
-    assert set(described.subjects()) >= {subject}
+    assert all(s == subject or isinstance(s, BNode) for s in described.subjects())
 
 
 @pytest.mark.parametrize(
@@ -227,18 +231,19 @@ def test_named_graph_uri_restricts_graph_patterns(server: Server, how: str) -> N
 
 
 @pytest.mark.parametrize(
-    ("headers", "params", "parser"),
+    ("accept", "params", "fmt"),
     [
-        ({}, {}, "turtle"),
-        ({"Accept": "text/turtle"}, {}, "turtle"),
-        ({"Accept": "application/ld+json"}, {}, "json-ld"),
-        ({"Accept": "text/turtle"}, {"format": "rdfxml"}, "xml"),
+        ("", {}, "turtle"),
+        ("text/turtle", {}, "turtle"),
+        ("application/ld+json", {}, "jsonld"),
+        ("text/turtle", {"format": "rdfxml"}, "rdfxml"),
     ],
 )
-def test_service_description(
-    server: Server, headers: dict[str, str], params: dict[str, str], parser: str
-) -> None:
-    described = graph(fetch(server.sparql, params, headers=headers), parser)
+def test_service_description(server: Server, accept: str, params: dict[str, str], fmt: str) -> None:
+    media, parser = GRAPH_FORMATS[fmt]
+    reply = fetch(server.sparql, params, headers={"Accept": accept} if accept else {})
+    assert has_charset(reply, media)
+    described = graph(reply, parser)
     service = URIRef(server.sparql)
     assert (service, RDF.type, SD.Service) in described
     assert (service, SD.endpoint, service) in described
@@ -254,8 +259,9 @@ def test_service_description(
 
 
 @pytest.mark.parametrize("how", HOWS)
-def test_cors_headers_on_answers(server: Server, how: str) -> None:
-    reply = send(server, HAS_PEOPLE, how)
+@pytest.mark.parametrize("query", [HAS_PEOPLE, "ASK {"], ids=["answer", "error"])
+def test_cors_headers_on_answers_and_errors(server: Server, how: str, query: str) -> None:
+    reply = send(server, query, how)
     assert reply.headers["Access-Control-Allow-Origin"] == "*"
     assert "X-Result-Truncated" in reply.headers["Access-Control-Expose-Headers"]
 

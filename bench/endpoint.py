@@ -1,0 +1,428 @@
+"""Endpoint benchmark: our SPARQL endpoint against a raw ``oxigraph serve`` and rdflib-endpoint.
+
+The same data is served by the three servers, one at a time, and the same query texts
+are sent to each: who-met-whom for one person, DESCRIBE of one organisation, and an
+aggregate (encounters per evidence kind for the organisations of one region). Each
+request binds a different parameter and carries its own LIMIT (always above the size of
+the answer), so no two requests of a run are identical and no cache can flatter a
+figure. Clients keep one HTTP connection open each. The report gives p50/p95 latency
+and throughput per dataset × server × query × client count, the ratios ours/raw and
+rdflib/ours, and whether the issue's goals are met.
+
+Prepared data (the stores and an N-Quads copy for rdflib) is cached under
+``bench/data/<dataset>/`` and made again only when its sources change.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import http.client
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+DATA = BENCH / "data"
+BIN = Path(sys.executable).parent  # the project's virtual environment
+RDFLIB_ENDPOINT = BENCH / ".venv" / "bin" / "rdflib-endpoint"
+DATASETS = ("real", "synthetic-1m")
+SERVERS = ("ours", "raw", "rdflib")
+SYNTHETIC = {"triples": 1_000_000, "seed": 42}
+GRAPH = "https://w3id.org/passerelles/graph/"
+REQUEST_TIMEOUT = 30.0  # seconds; a slower answer is counted as a timeout
+GOALS = {"p50": 1.3, "throughput": 0.8, "rdflib": 5.0}
+Progress = Callable[[str], None]
+
+# -- the data --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One dataset, ready to serve: a store of ours, a raw Oxigraph folder, N-Quads."""
+
+    name: str
+    folder: Path
+    params: dict[str, list[str]]  # person, organisation, region IRIs that exist
+
+    @property
+    def store(self) -> Path:
+        return self.folder / "store"
+
+    @property
+    def oxigraph(self) -> Path:
+        return self.folder / "oxigraph"
+
+    @property
+    def nquads(self) -> Path:
+        return self.folder / "data.nq"
+
+
+def _fingerprint(name: str) -> str:
+    """What the prepared data depends on: the sources and, for synthetic data, the generator."""
+    digest = hashlib.sha256(name.encode())
+    parts = ["ontology", "queries/rules"] + (["data"] if name == "real" else ["bench/generate.py"])
+    for part in parts:
+        path = ROOT / part
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file():
+                digest.update(file.relative_to(ROOT).as_posix().encode() + file.read_bytes())
+    return digest.hexdigest()
+
+
+def prepare(name: str, progress: Progress) -> Prepared:
+    """The dataset called ``name``, from the cache when its sources have not changed."""
+    folder = DATA / name
+    stamp = folder / "prepared.json"
+    key = _fingerprint(name)
+    if stamp.exists():
+        saved = json.loads(stamp.read_text(encoding="utf-8"))
+        if saved["fingerprint"] == key:
+            progress(f"{name}: prepared data from {folder.relative_to(ROOT)}")
+            return Prepared(name, folder, saved["params"])
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    started = time.monotonic()
+    if name == "real":
+        _run([BIN / "passerelles", "build", "--root", ROOT, "--store", folder / "store"])
+    else:
+        _load_synthetic(folder / "store", progress)
+    progress(f"{name}: our store ready in {time.monotonic() - started:.0f} s; exporting N-Quads")
+    prepared = Prepared(name, folder, {})
+    _run([BIN / "passerelles", "export", "--format", "nq", "--store", prepared.store,
+          "-o", prepared.nquads])  # fmt: skip
+    _run([BIN / "oxigraph", "load", "--location", prepared.oxigraph, "--file", prepared.nquads])
+    params = _params(prepared)
+    stamp.write_text(json.dumps({"fingerprint": key, "params": params}), encoding="utf-8")
+    progress(f"{name}: prepared in {time.monotonic() - started:.0f} s")
+    return Prepared(name, folder, params)
+
+
+def _run(command: list[str | Path]) -> None:
+    subprocess.run([str(part) for part in command], cwd=ROOT, check=True, stdout=sys.stderr)
+
+
+def _load_synthetic(store: Path, progress: Progress) -> None:
+    """The generator's graph with the ontology and glossary, bulk-loaded into a store link.
+
+    ``passerelles build`` takes too long at this size (most of it in the SHACL gate, see
+    the README), and the generator's output already holds what the rules derive. Each
+    file goes into the named graph a build would give it; the link is made the way
+    ``kg.store.publish`` makes it.
+    """
+    sys.path.insert(0, str(ROOT))
+    from bench.generate import generate
+
+    builds = store.with_name(store.name + ".builds")
+    target = builds / "synthetic"
+    target.mkdir(parents=True)
+    loaded = ox.Store(str(target))
+    for source, graph in (("ess.ttl", "ontology"), ("glossary.ttl", "glossary")):
+        loaded.bulk_load(path=str(ROOT / "ontology" / source), format=ox.RdfFormat.TURTLE,
+                         to_graph=ox.NamedNode(GRAPH + graph))  # fmt: skip
+    with tempfile.TemporaryDirectory() as temporary:
+        data = Path(temporary) / "synthetic.nt"
+        with data.open("wb") as out:
+            generate(SYNTHETIC["triples"], SYNTHETIC["seed"], out)
+        progress(f"synthetic-1m: generated {data.stat().st_size / 1e6:.0f} MB, bulk-loading")
+        loaded.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES,
+                         to_graph=ox.NamedNode(GRAPH + "data/synthetic"))  # fmt: skip
+    loaded.optimize()
+    del loaded
+    store.symlink_to(Path(builds.name) / target.name)
+
+
+PARAMS = {
+    "person": "SELECT DISTINCT ?x WHERE { ?x a <http://xmlns.com/foaf/0.1/Person> }",
+    "organisation": "SELECT DISTINCT ?x WHERE { ?x a <http://www.w3.org/ns/org#Organization> }",
+    "region": "SELECT DISTINCT ?x WHERE { ?o <https://w3id.org/passerelles/ontology#region> ?x }",
+}
+
+
+def _params(prepared: Prepared) -> dict[str, list[str]]:
+    """The IRIs the queries take in turn, in a stable order."""
+    store = ox.Store.read_only(str(prepared.store.resolve()))
+    found = {
+        key: sorted(row[0].value for row in store.query(q, use_default_graph_as_union=True))
+        for key, q in PARAMS.items()
+    }
+    if prepared.name != "real":
+        sys.path.insert(0, str(ROOT))
+        from bench.generate import sample_iris
+
+        sample = sample_iris(SYNTHETIC["triples"], SYNTHETIC["seed"], size=1000)
+        found["person"], found["organisation"] = sample["person"], sample["organisation"]
+    return found
+
+
+# -- the queries -----------------------------------------------------------------------------
+
+JSON = "application/sparql-results+json"
+TURTLE = "text/turtle"
+AGGREGATE = """PREFIX ess: <https://w3id.org/passerelles/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+SELECT ?evidence (COUNT(DISTINCT ?encounter) AS ?encounters) (COUNT(DISTINCT ?person) AS ?people)
+WHERE {
+  VALUES ?region { <{iri}> }
+  ?organisation ess:region ?region .
+  ?person org:memberOf ?organisation .
+  ?encounter ess:participant ?person ;
+    ess:evidence ?evidence .
+}
+GROUP BY ?evidence
+ORDER BY DESC(?encounters) ?evidence
+LIMIT {limit}
+"""
+
+
+@dataclass(frozen=True)
+class Query:
+    """A query of the mix: its text with ``{iri}`` and ``{limit}``, and what it takes."""
+
+    name: str
+    param: str  # key of Prepared.params
+    accept: str
+    template: str
+
+    def text(self, iri: str, limit: int) -> str:
+        return self.template.replace("{iri}", iri).replace("{limit}", str(limit))
+
+
+def who_met_whom() -> str:
+    """queries/who-met-whom.rq with the person inlined as VALUES, as the peers need it."""
+    lines = (ROOT / "queries" / "who-met-whom.rq").read_text(encoding="utf-8").splitlines()
+    text = "\n".join(line for line in lines if not line.startswith("# "))
+    text = text.replace("WHERE {", "WHERE {\n  VALUES ?person { <{iri}> }", 1)
+    return text.rstrip() + "\nLIMIT {limit}\n"
+
+
+QUERIES = {
+    q.name: q
+    for q in (
+        Query("who-met-whom", "person", JSON, who_met_whom()),
+        Query("describe", "organisation", TURTLE, "DESCRIBE <{iri}> LIMIT {limit}\n"),
+        Query("aggregate", "region", JSON, AGGREGATE),
+    )
+}
+
+
+def request_body(query: Query, params: list[str], k: int) -> bytes:
+    """The ``k``-th request of a run: the parameters in turn, and a LIMIT of its own."""
+    text = query.text(params[k % len(params)], 1_000_000 + k)
+    return urllib.parse.urlencode({"query": text}).encode("ascii")
+
+
+# -- the servers -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    server: str
+    port: int
+    path: str
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def command(server: str, prepared: Prepared, port: int) -> tuple[list[str], str]:
+    """How to start ``server`` on ``port``, and the path of its SPARQL endpoint."""
+    if server == "ours":
+        options = ["--store", prepared.store, "--host", "127.0.0.1", "--port", port]
+        argv = [BIN / "passerelles", "serve", *options, "--workers", 2, "--threads", 8]
+        return [str(a) for a in argv], "/sparql"
+    if server == "raw":
+        argv = [BIN / "oxigraph", "serve-read-only", "--location", prepared.oxigraph,
+                "--bind", f"127.0.0.1:{port}", "--union-default-graph"]  # fmt: skip
+        return [str(a) for a in argv], "/query"
+    argv = [RDFLIB_ENDPOINT, "serve", prepared.nquads, "--host", "127.0.0.1", "--port", port]
+    return [str(a) for a in argv], "/"
+
+
+@contextmanager
+def running(server: str, prepared: Prepared, startup: float, log: Path) -> Iterator[Endpoint]:
+    """Start ``server`` on a free loopback port, wait until it answers, stop it on exit."""
+    port = free_port()
+    argv, path = command(server, prepared, port)
+    with log.open("wb") as out:
+        process = subprocess.Popen(argv, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        endpoint = Endpoint(server, port, path)
+        _wait_until_up(process, endpoint, startup, log)
+        yield endpoint
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(15)
+
+
+def _wait_until_up(process: subprocess.Popen[bytes], endpoint: Endpoint, limit: float,
+                   log: Path) -> None:  # fmt: skip
+    deadline = time.monotonic() + limit
+    body = urllib.parse.urlencode({"query": "ASK {}"}).encode("ascii")
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+            raise click.ClickException(f"{endpoint.server} exited with {process.returncode}:\n{tail}")
+        try:
+            if _post(endpoint, body, JSON, 5.0)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise click.ClickException(f"{endpoint.server} did not answer within {limit:g} s")
+
+
+def _post(endpoint: Endpoint, body: bytes, accept: str, timeout: float) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", endpoint.port, timeout=timeout)
+    try:
+        conn.request("POST", endpoint.path, body, _headers(accept))
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def _headers(accept: str) -> dict[str, str]:
+    return {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+
+
+# -- measuring -------------------------------------------------------------------------------
+
+
+@dataclass
+class ClientRun:
+    """What one client saw: latencies of successful requests, failures, its own CPU time."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    timeouts: int = 0
+    finished: float = 0.0
+    cpu: float = 0.0
+    first_error: str = ""
+
+
+@dataclass(frozen=True)
+class Job:
+    endpoint: Endpoint
+    query: Query
+    params: list[str]
+    ks: range  # the request numbers this client sends, in order
+    start_at: float  # time.monotonic() (system-wide on Linux) when every client starts
+    stop_at: float
+
+
+def client(job: Job) -> ClientRun:
+    """Send requests over one keep-alive connection until the time or the count runs out."""
+    run, headers = ClientRun(), _headers(job.query.accept)
+    while time.monotonic() < job.start_at:
+        time.sleep(0.001)
+    cpu = time.thread_time()
+    conn = http.client.HTTPConnection("127.0.0.1", job.endpoint.port, timeout=REQUEST_TIMEOUT)
+    for k in job.ks:
+        if time.monotonic() >= job.stop_at:
+            break
+        body = request_body(job.query, job.params, k)
+        sent = time.perf_counter()
+        try:
+            conn.request("POST", job.endpoint.path, body, headers)
+            response = conn.getresponse()
+            data = response.read()
+        except TimeoutError:
+            run.timeouts += 1
+            conn.close()  # the connection is in an unknown state: open a new one
+            continue
+        except (OSError, http.client.HTTPException) as error:
+            run.errors += 1
+            run.first_error = run.first_error or f"{type(error).__name__}: {error}"
+            conn.close()
+            continue
+        elapsed = time.perf_counter() - sent
+        if response.status == 200 and data:
+            run.latencies.append(elapsed)
+        else:
+            run.errors += 1
+            run.first_error = run.first_error or f"HTTP {response.status}: {data[:200]!r}"
+    conn.close()
+    run.finished, run.cpu = time.monotonic(), time.thread_time() - cpu
+    return run
+
+
+@dataclass(frozen=True)
+class Row:
+    dataset: str
+    server: str
+    query: str
+    clients: int
+    requests: int
+    errors: int
+    timeouts: int
+    p50_ms: float | None
+    p95_ms: float | None
+    throughput: float
+    client_cpu: float  # share of the wall time the clients spent on the CPU
+    note: str = ""
+
+
+def measure(endpoint: Endpoint, dataset: str, query: Query, params: list[str], clients: int,
+            duration: float, max_requests: int, first: int = 0,
+            processes: bool = False) -> Row:  # fmt: skip
+    """Run ``clients`` clients for ``duration`` seconds (at most ``max_requests`` in all).
+
+    Client ``i`` sends requests ``first + i``, ``first + i + clients``…: no two are alike.
+    """
+    start = time.monotonic() + (1.0 if processes else 0.05)
+    per_client = max(1, max_requests // clients)
+    jobs = [
+        Job(endpoint, query, params, range(first + i, first + per_client * clients, clients),
+            start, start + duration)  # fmt: skip
+        for i in range(clients)
+    ]
+    pool = ProcessPoolExecutor if processes else ThreadPoolExecutor
+    with pool(max_workers=clients) as executor:
+        runs = list(executor.map(client, jobs))
+    latencies = sorted(x for run in runs for x in run.latencies)
+    wall = max(run.finished for run in runs) - start
+    errors = sum(run.errors for run in runs)
+    note = next((run.first_error for run in runs if run.first_error), "")
+    return Row(
+        dataset, endpoint.server, query.name, clients, len(latencies) + errors, errors,
+        sum(run.timeouts for run in runs),
+        _quantile(latencies, 0.50), _quantile(latencies, 0.95),
+        round(len(latencies) / wall, 2) if wall > 0 else 0.0,
+        round(sum(run.cpu for run in runs) / (wall * clients), 3) if wall > 0 else 0.0,
+        note,
+    )  # fmt: skip
+
+
+def _quantile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return round(values[0] * 1000, 3)
+    return round(statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
+                 * 1000, 3)  # fmt: skip
