@@ -32,6 +32,21 @@ build: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/passerelles validate
 
+# The endpoint benchmark (bench/README.md): our server, a raw `oxigraph serve` and
+# rdflib-endpoint, which lives in its own virtual environment.
+BENCH_VENV  := bench/.venv
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+.PHONY: bench
+bench: $(STAMP) $(BENCH_STAMP)
+	$(BIN)/python bench/endpoint.py --dataset all --clients 1,4 --duration 10 --out bench/results/endpoint.csv
+
+$(BENCH_STAMP): bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/pip install --quiet -r bench/requirements.txt
+	touch $(BENCH_STAMP)
+
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { apt-get update && apt-get install -y python3-venv; }
 	$(PYTHON) -m venv $(VENV)

@@ -26,13 +26,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
-from dataclasses import asdict, dataclass, field
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -107,9 +106,20 @@ def prepare(name: str, progress: Progress) -> Prepared:
         _load_synthetic(folder / "store", progress)
     progress(f"{name}: our store ready in {time.monotonic() - started:.0f} s; exporting N-Quads")
     prepared = Prepared(name, folder, {})
-    _run([BIN / "passerelles", "export", "--format", "nq", "--store", prepared.store,
-          "-o", prepared.nquads])  # fmt: skip
+    _run(
+        [
+            BIN / "passerelles",
+            "export",
+            "--format",
+            "nq",
+            "--store",
+            prepared.store,
+            "-o",
+            prepared.nquads,
+        ]
+    )
     _run([BIN / "oxigraph", "load", "--location", prepared.oxigraph, "--file", prepared.nquads])
+    _run([BIN / "oxigraph", "optimize", "--location", prepared.oxigraph])  # as a build does
     params = _params(prepared)
     stamp.write_text(json.dumps({"fingerprint": key, "params": params}), encoding="utf-8")
     progress(f"{name}: prepared in {time.monotonic() - started:.0f} s")
@@ -136,15 +146,21 @@ def _load_synthetic(store: Path, progress: Progress) -> None:
     target.mkdir(parents=True)
     loaded = ox.Store(str(target))
     for source, graph in (("ess.ttl", "ontology"), ("glossary.ttl", "glossary")):
-        loaded.bulk_load(path=str(ROOT / "ontology" / source), format=ox.RdfFormat.TURTLE,
-                         to_graph=ox.NamedNode(GRAPH + graph))  # fmt: skip
+        loaded.bulk_load(
+            path=str(ROOT / "ontology" / source),
+            format=ox.RdfFormat.TURTLE,
+            to_graph=ox.NamedNode(GRAPH + graph),
+        )
     with tempfile.TemporaryDirectory() as temporary:
         data = Path(temporary) / "synthetic.nt"
         with data.open("wb") as out:
             generate(SYNTHETIC["triples"], SYNTHETIC["seed"], out)
         progress(f"synthetic-1m: generated {data.stat().st_size / 1e6:.0f} MB, bulk-loading")
-        loaded.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES,
-                         to_graph=ox.NamedNode(GRAPH + "data/synthetic"))  # fmt: skip
+        loaded.bulk_load(
+            path=str(data),
+            format=ox.RdfFormat.N_TRIPLES,
+            to_graph=ox.NamedNode(GRAPH + "data/synthetic"),
+        )
     loaded.optimize()
     del loaded
     store.symlink_to(Path(builds.name) / target.name)
@@ -253,8 +269,15 @@ def command(server: str, prepared: Prepared, port: int) -> tuple[list[str], str]
         argv = [BIN / "passerelles", "serve", *options, "--workers", 2, "--threads", 8]
         return [str(a) for a in argv], "/sparql"
     if server == "raw":
-        argv = [BIN / "oxigraph", "serve-read-only", "--location", prepared.oxigraph,
-                "--bind", f"127.0.0.1:{port}", "--union-default-graph"]  # fmt: skip
+        argv = [
+            BIN / "oxigraph",
+            "serve-read-only",
+            "--location",
+            prepared.oxigraph,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ]
         return [str(a) for a in argv], "/query"
     argv = [RDFLIB_ENDPOINT, "serve", prepared.nquads, "--host", "127.0.0.1", "--port", port]
     return [str(a) for a in argv], "/"
@@ -280,14 +303,17 @@ def running(server: str, prepared: Prepared, startup: float, log: Path) -> Itera
             process.wait(15)
 
 
-def _wait_until_up(process: subprocess.Popen[bytes], endpoint: Endpoint, limit: float,
-                   log: Path) -> None:  # fmt: skip
+def _wait_until_up(
+    process: subprocess.Popen[bytes], endpoint: Endpoint, limit: float, log: Path
+) -> None:
     deadline = time.monotonic() + limit
     body = urllib.parse.urlencode({"query": "ASK {}"}).encode("ascii")
     while time.monotonic() < deadline:
         if process.poll() is not None:
             tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
-            raise click.ClickException(f"{endpoint.server} exited with {process.returncode}:\n{tail}")
+            raise click.ClickException(
+                f"{endpoint.server} exited with {process.returncode}:\n{tail}"
+            )
         try:
             if _post(endpoint, body, JSON, 5.0)[0] == 200:
                 return
@@ -385,12 +411,21 @@ class Row:
     p95_ms: float | None
     throughput: float
     client_cpu: float  # share of the wall time the clients spent on the CPU
-    note: str = ""
+    note: str = ""  # the first error, if any
+    answer: int = 0  # rows or triples of the answer to the run's first request
 
 
-def measure(endpoint: Endpoint, dataset: str, query: Query, params: list[str], clients: int,
-            duration: float, max_requests: int, first: int = 0,
-            processes: bool = False) -> Row:  # fmt: skip
+def measure(
+    endpoint: Endpoint,
+    dataset: str,
+    query: Query,
+    params: list[str],
+    clients: int,
+    duration: float,
+    max_requests: int,
+    first: int = 0,
+    processes: bool = False,
+) -> Row:
     """Run ``clients`` clients for ``duration`` seconds (at most ``max_requests`` in all).
 
     Client ``i`` sends requests ``first + i``, ``first + i + clients``…: no two are alike.
@@ -398,8 +433,14 @@ def measure(endpoint: Endpoint, dataset: str, query: Query, params: list[str], c
     start = time.monotonic() + (1.0 if processes else 0.05)
     per_client = max(1, max_requests // clients)
     jobs = [
-        Job(endpoint, query, params, range(first + i, first + per_client * clients, clients),
-            start, start + duration)  # fmt: skip
+        Job(
+            endpoint,
+            query,
+            params,
+            range(first + i, first + per_client * clients, clients),
+            start,
+            start + duration,
+        )
         for i in range(clients)
     ]
     pool = ProcessPoolExecutor if processes else ThreadPoolExecutor
@@ -410,13 +451,19 @@ def measure(endpoint: Endpoint, dataset: str, query: Query, params: list[str], c
     errors = sum(run.errors for run in runs)
     note = next((run.first_error for run in runs if run.first_error), "")
     return Row(
-        dataset, endpoint.server, query.name, clients, len(latencies) + errors, errors,
+        dataset,
+        endpoint.server,
+        query.name,
+        clients,
+        len(latencies) + errors,
+        errors,
         sum(run.timeouts for run in runs),
-        _quantile(latencies, 0.50), _quantile(latencies, 0.95),
+        _quantile(latencies, 0.50),
+        _quantile(latencies, 0.95),
         round(len(latencies) / wall, 2) if wall > 0 else 0.0,
         round(sum(run.cpu for run in runs) / (wall * clients), 3) if wall > 0 else 0.0,
         note,
-    )  # fmt: skip
+    )
 
 
 def _quantile(values: list[float], q: float) -> float | None:
@@ -424,5 +471,286 @@ def _quantile(values: list[float], q: float) -> float | None:
         return None
     if len(values) == 1:
         return round(values[0] * 1000, 3)
-    return round(statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
-                 * 1000, 3)  # fmt: skip
+    return round(
+        statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1] * 1000, 3
+    )
+
+
+# -- a whole run -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    clients: tuple[int, ...]
+    duration: float
+    max_requests: int
+    warmup: int  # requests of each query before measuring
+    processes: bool
+    rdflib_max_requests: int  # rdflib-endpoint is slow: its runs are kept short
+    startup: float
+
+
+def bench_server(
+    server: str, prepared: Prepared, plan: Plan, progress: Progress, logs: Path
+) -> list[Row]:
+    """Start one server, warm it up, and measure every query at every client count."""
+    rdflib = server == "rdflib"
+    startup = plan.startup * (10 if rdflib and prepared.name != "real" else 1)
+    progress(f"{prepared.name}/{server}: starting")
+    rows: list[Row] = []
+    with running(server, prepared, startup, logs / f"{prepared.name}-{server}.log") as endpoint:
+        progress(f"{prepared.name}/{server}: up")
+        cap = plan.rdflib_max_requests if rdflib else plan.max_requests
+        for query in QUERIES.values():
+            params = prepared.params[query.param]
+            size = answer_size(endpoint, query, params)
+            # Warm-up requests are numbered apart, so they repeat none of the measured ones.
+            warm = min(plan.warmup, 2) if rdflib else plan.warmup
+            measure(endpoint, prepared.name, query, params, 1, plan.duration, warm, 90_000_000)
+            for n, clients in enumerate(plan.clients):
+                row = measure(
+                    endpoint,
+                    prepared.name,
+                    query,
+                    params,
+                    clients,
+                    plan.duration,
+                    cap,
+                    n * 10_000_000,
+                    plan.processes,
+                )
+                rows.append(replace(row, answer=size))
+                progress(f"{prepared.name}/{server}/{query.name}/{clients}: {summary(row)}")
+    return rows
+
+
+def answer_size(endpoint: Endpoint, query: Query, params: list[str]) -> int:
+    """Rows or triples of the answer to request 0: the same on every server if they agree."""
+    status, body = _post(endpoint, request_body(query, params, 0), query.accept, REQUEST_TIMEOUT)
+    if status != 200:
+        raise click.ClickException(f"{endpoint.server} answered {status} to {query.name}")
+    if query.accept == JSON:
+        return len(json.loads(body)["results"]["bindings"])
+    # rdflib-endpoint 0.6.3 writes DESCRIBE answers as RDF/XML whatever the Accept header.
+    xml = body.lstrip().startswith(b"<?xml")
+    return len(list(ox.parse(body, format=ox.RdfFormat.RDF_XML if xml else ox.RdfFormat.TURTLE)))
+
+
+def summary(row: Row) -> str:
+    return (
+        f"{row.requests} requests, p50 {row.p50_ms} ms, p95 {row.p95_ms} ms, "
+        f"{row.throughput} req/s, {row.errors} errors, {row.timeouts} timeouts, "
+        f"client CPU {row.client_cpu:.0%}" + (f" ({row.note})" if row.note else "")
+    )
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 2) if a is not None and b else None
+
+
+def with_ratios(rows: list[Row]) -> list[dict[str, object]]:
+    """Rows as dicts with the ratios of their (dataset, query, clients) group."""
+    index = {(r.dataset, r.query, r.clients, r.server): r for r in rows}
+    out = []
+    for row in rows:
+        group = {s: index.get((row.dataset, row.query, row.clients, s)) for s in SERVERS}
+        ours, raw, rdflib = (group[s] for s in SERVERS)
+        record: dict[str, object] = asdict(row)
+        record["p50_ours_over_raw"] = ratio(ours and ours.p50_ms, raw and raw.p50_ms)
+        record["throughput_ours_over_raw"] = ratio(ours and ours.throughput, raw and raw.throughput)
+        record["p50_rdflib_over_ours"] = ratio(rdflib and rdflib.p50_ms, ours and ours.p50_ms)
+        out.append(record)
+    return out
+
+
+def goals(records: list[dict[str, object]]) -> list[str]:
+    """One line per goal and (dataset, query, clients): the ratio and met / NOT MET."""
+    lines = []
+    for r in records:
+        if r["server"] != "ours":
+            continue
+        where = f"{r['dataset']} {r['query']} {r['clients']} client(s)"
+        checks = [
+            ("p50 ours/raw", r["p50_ours_over_raw"], "<=", GOALS["p50"]),
+            ("p50 rdflib/ours", r["p50_rdflib_over_ours"], ">=", GOALS["rdflib"]),
+        ]
+        if r["clients"] == 4:
+            checks.append(
+                ("throughput ours/raw", r["throughput_ours_over_raw"], ">=", GOALS["throughput"])
+            )
+        for name, value, op, goal in checks:
+            if value is None:
+                lines.append(f"{where}: {name} not measured")
+                continue
+            met = value <= goal if op == "<=" else value >= goal  # type: ignore[operator]
+            lines.append(f"{where}: {name} = {value} ({op} {goal}) {'met' if met else 'NOT MET'}")
+    return lines
+
+
+COLUMNS = (
+    "dataset",
+    "server",
+    "query",
+    "answer",
+    "clients",
+    "requests",
+    "errors",
+    "timeouts",
+    "p50_ms",
+    "p95_ms",
+    "throughput",
+    "client_cpu",
+    "p50_ours_over_raw",
+    "throughput_ours_over_raw",
+    "p50_rdflib_over_ours",
+)
+
+
+def table(records: list[dict[str, object]]) -> str:
+    """A Markdown table of the records (the README takes it as it is)."""
+    cells = [[("" if r[c] is None else str(r[c])) for c in COLUMNS] for r in records]
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in cells])
+
+
+def write_csv(records: list[dict[str, object]], out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=[*COLUMNS, "note"], extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(records)
+
+
+def machine() -> str:
+    """nproc, CPU model, load average and date, for the report."""
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "unknown CPU",
+    )
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"{os.cpu_count()} CPUs ({model}), load average {load}, {datetime.now():%Y-%m-%d %H:%M}"
+
+
+# -- command line ----------------------------------------------------------------------------
+
+
+def _numbers(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[int, ...]:
+    try:
+        numbers = tuple(int(x) for x in value.split(","))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a comma-separated list of numbers") from None
+    if not numbers or min(numbers) < 1:
+        raise click.BadParameter("client counts must be at least 1")
+    return numbers
+
+
+@click.command()
+@click.option(
+    "--dataset",
+    type=click.Choice([*DATASETS, "all"]),
+    default="all",
+    show_default=True,
+    help="real: the project's data; synthetic-1m: bench/generate.py, 1M triples.",
+)
+@click.option(
+    "--servers",
+    default=",".join(SERVERS),
+    show_default=True,
+    help="Comma-separated servers to measure: ours, raw (oxigraph serve), rdflib.",
+)
+@click.option(
+    "--clients",
+    default="1,4",
+    show_default=True,
+    callback=_numbers,
+    help="Comma-separated numbers of concurrent clients.",
+)
+@click.option(
+    "--duration",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Seconds each client runs per query and client count.",
+)
+@click.option(
+    "--max-requests",
+    type=int,
+    default=100_000,
+    show_default=True,
+    help="Most requests per query and client count (all clients together).",
+)
+@click.option(
+    "--rdflib-max-requests",
+    type=int,
+    default=100,
+    show_default=True,
+    help="The same cap for rdflib-endpoint, which is much slower.",
+)
+@click.option(
+    "--warmup",
+    type=int,
+    default=50,
+    show_default=True,
+    help="Requests of each query sent before measuring (2 for rdflib-endpoint).",
+)
+@click.option(
+    "--processes", is_flag=True, help="Run each client in its own process instead of a thread."
+)
+@click.option(
+    "--startup",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Seconds a server may take to answer (10x for rdflib on synthetic data).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=BENCH / "results" / "endpoint.csv",
+    show_default=True,
+    help="CSV file of the results.",
+)
+def main(
+    dataset: str,
+    servers: str,
+    clients: tuple[int, ...],
+    duration: float,
+    max_requests: int,
+    rdflib_max_requests: int,
+    warmup: int,
+    processes: bool,
+    startup: float,
+    out: Path,
+) -> None:
+    """Measure our endpoint against a raw Oxigraph server and rdflib-endpoint."""
+    chosen = [s.strip() for s in servers.split(",") if s.strip()]
+    if unknown := sorted(set(chosen) - set(SERVERS)):
+        raise click.BadParameter(f"unknown server(s): {', '.join(unknown)}", param_hint="servers")
+    if "rdflib" in chosen and not RDFLIB_ENDPOINT.exists():
+        raise click.ClickException(f"{RDFLIB_ENDPOINT} is missing: run `make bench`")
+    started = time.monotonic()
+
+    def progress(step: str) -> None:
+        click.echo(f"[{time.monotonic() - started:6.1f}s] {step}", err=True)
+
+    plan = Plan(clients, duration, max_requests, warmup, processes, rdflib_max_requests, startup)
+    progress(f"machine: {machine()}")
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="bench-logs-") as logs:
+        for name in DATASETS if dataset == "all" else (dataset,):
+            prepared = prepare(name, progress)
+            for server in chosen:
+                rows += bench_server(server, prepared, plan, progress, Path(logs))
+    records = with_ratios(rows)
+    write_csv(records, out)
+    click.echo(table(records))
+    click.echo("\nGoals:\n" + "\n".join(goals(records)))
+    click.echo(f"\nMachine: {machine()}. CSV: {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -10,6 +10,7 @@ a rebuild swaps it, each reopens the new build before its next query.
 from __future__ import annotations
 
 import itertools
+import logging
 import multiprocessing
 import os
 import queue
@@ -25,12 +26,14 @@ from kg.queries import Substitutions
 from kg.sparql_results import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_WRITERS
 from kg.terms import PREFIXES
 
+log = logging.getLogger(__name__)
+
 
 class QueryFailed(Exception):
     """The query could not be answered; ``kind`` says why, for the HTTP status."""
 
     def __init__(self, kind: str, message: str) -> None:
-        self.kind = kind  # syntax | not-acceptable | timeout | busy | error
+        self.kind = kind  # syntax | not-acceptable | timeout | busy | upstream | error
         super().__init__(message)
 
 
@@ -103,8 +106,11 @@ def _serve(conn: Connection, store_path: str, max_rows: int) -> None:
             conn.send((error.kind, str(error)))
         except SyntaxError as error:
             conn.send(("syntax", str(error)))
-        except Exception as error:  # noqa: BLE001 — any failure is reported, the worker lives on
-            conn.send(("error", f"{type(error).__name__}: {error}"))
+        except OSError as error:  # what Oxigraph raises when a SERVICE endpoint fails
+            conn.send(("upstream", f"a remote SPARQL endpoint (SERVICE) failed: {error}"))
+        except Exception:  # any failure is reported, the worker lives on
+            log.exception("query failed")
+            conn.send(("error", "the query failed on an internal error (see the server log)"))
 
 
 class Worker:

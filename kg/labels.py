@@ -6,6 +6,7 @@ English, then any label at all: ``fr-CA → fr → en → any`` (and ``en → fr
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 
 LANGUAGES = ("fr", "en")
@@ -41,3 +42,14 @@ def preferred_language(accept_language: Iterable[tuple[str, float]], default: st
         if tag.split("-")[0].lower() in LANGUAGES:
             return tag
     return default
+
+
+def fold(text: str) -> str:
+    """``text`` without accents, case or repeated spaces: what search compares.
+
+    ``"Méduse"``, ``"MEDUSE"`` and ``"méduse"`` all fold to ``"meduse"``; ligatures
+    and compatibility forms are decomposed first (``"Œuvre"`` → ``"oeuvre"``).
+    """
+    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())

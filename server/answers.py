@@ -23,7 +23,8 @@ from server.negotiate import (
     negotiate,
 )
 
-STATUS = {"syntax": 400, "not-acceptable": 406, "timeout": 503, "busy": 503, "error": 500}
+STATUS = {"syntax": 400, "not-acceptable": 406, "timeout": 503, "busy": 503, "upstream": 502,
+          "error": 500}  # fmt: skip
 TRUNCATED = "X-Result-Truncated"
 
 

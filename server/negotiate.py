@@ -61,7 +61,10 @@ def negotiate(accept: MIMEAccept, offers: Mapping[str, str], default: str) -> st
     if not accept or accept.best == "*/*":
         return default
     candidates = {media: key for key, media in offers.items()}
-    candidates.update({m: k for m, k in ALIASES.items() if "/" in m and k in offers})
+    for media, key in ALIASES.items():
+        key = key if key in offers else GRAPH_SIBLINGS.get(key, "")
+        if "/" in media and key in offers:
+            candidates.setdefault(media, key)
     best = accept.best_match(list(candidates))
     return candidates[best] if best else None
 

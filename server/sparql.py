@@ -9,7 +9,7 @@ from kg.terms import PREFIXES
 from server import protocol
 from server.answers import answer, select
 from server.errors import error_response
-from server.negotiate import GRAPH_TYPES, HTML, format_key, media_type, negotiate
+from server.negotiate import GRAPH_SIBLINGS, GRAPH_TYPES, HTML, format_key, media_type, negotiate
 from server.queries_api import named_queries
 
 bp = Blueprint("sparql", __name__)
@@ -21,12 +21,15 @@ CORS = {
     "Access-Control-Expose-Headers": "X-Result-Rows, X-Result-Truncated",
     "Access-Control-Max-Age": "86400",
 }
+API_PATHS = ("/sparql", "/queries", "/openapi.json")
 RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 
 
-@bp.after_request
+@bp.after_app_request
 def cors(response: Response) -> Response:
-    response.headers.update(CORS)
+    """CORS on the whole API, error responses (405, 406…) included, so scripts can read them."""
+    if request.path.startswith(API_PATHS):
+        response.headers.update(CORS)
     return response
 
 
@@ -76,6 +79,7 @@ def describe() -> Response:
     """The service description, in the RDF format the client asked for (Turtle by default)."""
     asked = request.values.get("format")
     fmt = format_key(asked) if asked else negotiate(request.accept_mimetypes, GRAPH_TYPES, "turtle")
+    fmt = GRAPH_SIBLINGS.get(fmt or "", fmt)
     if fmt is None or fmt not in GRAPH_TYPES:
         message = "the service description is available as Turtle, N-Triples, JSON-LD or RDF/XML"
         return error_response(406, message)

@@ -42,6 +42,15 @@ SOLUTION_FORMATS = {  # format parameter -> (media type, rdflib result parser)
     "csv": ("text/csv", "csv"),
     "tsv": ("text/tab-separated-values", "tsv"),
 }
+GRAPH_FORMATS = {  # format parameter -> (media type, rdflib graph parser)
+    "turtle": ("text/turtle", "turtle"),
+    "ntriples": ("application/n-triples", "nt"),
+    "jsonld": ("application/ld+json", "json-ld"),
+    "rdfxml": ("application/rdf+xml", "xml"),
+}
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+HOWS = ("GET", "POST form", "POST direct")  # the three ways of the protocol to send a query
 
 # -- client ----------------------------------------------------------------------------------
 
@@ -67,7 +76,8 @@ class Reply:
         return json.loads(self.body)
 
 
-Params = Mapping[str, str] | Sequence[tuple[str, str]]
+Pairs = Sequence[tuple[str, str]]
+Params = Mapping[str, str] | Pairs
 
 
 def fetch(
@@ -91,6 +101,20 @@ def fetch(
     except urllib.error.HTTPError as error:
         with error:
             return Reply(error.code, error.headers, error.read())
+
+
+def send(
+    server: Server, query: str, how: str = "GET", accept: str = "", params: Pairs = ()
+) -> Reply:
+    """A query by GET, form POST or direct POST, with extra protocol parameters."""
+    headers = {"Accept": accept} if accept else {}
+    if how == "GET":
+        return fetch(server.sparql, [("query", query), *params], headers=headers)
+    body: bytes | Pairs = query.encode("utf-8")
+    if how == "POST form":  # the dataset parameters travel in the body too
+        body, params = [("query", query), *params], ()
+    headers["Content-Type"] = FORM if how == "POST form" else DIRECT
+    return fetch(server.sparql, params, method="POST", data=body, headers=headers)
 
 
 def solutions(reply: Reply, parser: str = "json") -> Result:

@@ -5,8 +5,8 @@
  * - Offline: no prefix.cc, no Linked Open Vocabularies look-ups, no Google Charts; prefixes
  *   are completed from our own list, and the chart view is drawn here in SVG.
  * - Hostile results render as text: values only ever reach the page through textContent,
- *   YASR's own escaping, or DOMPurify, and the one gap left in YASR 4.6.2 (a literal's
- *   language tag, written unescaped into the table) is closed below.
+ *   YASR's own escaping, or DOMPurify, and the two gaps left in YASR 4.6.2's table (variable
+ *   names and language tags written as HTML) are closed below.
  * - The row limit: a response with X-Result-Truncated gets a visible note above its results.
  */
 (function () {
@@ -40,6 +40,11 @@
     return node;
   }
 
+  function escapeHtml(text) {
+    const replacements = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+    return String(text).replace(/[&<>"']/g, (c) => replacements[c]);
+  }
+
   /* The shortest prefix:local form of an IRI, or the IRI itself. */
   function compact(iri, prefixes) {
     let best = "";
@@ -65,16 +70,22 @@
     true
   );
 
-  /* ---- Hardening: a language tag is written unescaped by YASR's table ---------------- */
+  /* ---- Hardening: what YASR 4.6.2's table writes as HTML without escaping ------------ */
 
+  // A variable name goes through DOMPurify only (which keeps <img>, <a>, <form>…) and a
+  // language tag through nothing. A conforming endpoint sends neither with markup in it;
+  // a hostile one could, so both are escaped here and show as text.
   const Table = Yasr.plugins.table;
+  const getColumns = Table.prototype.getColumns;
+  Table.prototype.getColumns = function () {
+    return getColumns.call(this).map((column) =>
+      column.name ? { ...column, title: escapeHtml(column.name) } : column
+    );
+  };
   const formatLiteral = Table.prototype.formatLiteral;
   Table.prototype.formatLiteral = function (binding, prefixes) {
     const lang = binding["xml:lang"];
-    if (lang && !LANGUAGE_TAG.test(lang)) {
-      // Not a BCP 47 tag, so not from a conforming endpoint: show no tag rather than markup.
-      binding = { ...binding, "xml:lang": "invalid-tag" };
-    }
+    if (lang && !LANGUAGE_TAG.test(lang)) binding = { ...binding, "xml:lang": escapeHtml(lang) };
     return formatLiteral.call(this, binding, prefixes);
   };
 
