@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 STORE  ?= var/store
 NPM_STAMP := node_modules/.installed
-VENDOR    := server/static/vendor/yasgui
+VENDOR    := server/static/vendor
 
 .PHONY: serve test lint build validate clean
 
@@ -54,12 +54,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# The query UI's browser assets (YASGUI, pinned in package.json and package-lock.json),
+# The browser assets (YASGUI, cytoscape.js, Leaflet; pinned in package.json and
+# package-lock.json),
 # copied into our own static files so the page works with no internet.
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)
-	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css $(VENDOR)/
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/yasgui $(VENDOR)/cytoscape $(VENDOR)/leaflet
+	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css $(VENDOR)/yasgui/
+	cp node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)/cytoscape/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	touch $(NPM_STAMP)
 
 clean:
