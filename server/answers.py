@@ -7,9 +7,12 @@ is announced, and the SPARQL Protocol's status codes.
 
 from __future__ import annotations
 
+import functools
 import json
 
 from flask import Response, abort, current_app, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from kg.executor import QueryFailed, QueryPool, Request, Substitutions
 from kg.sparql_guard import ServiceNotAllowed, check_services, scan
@@ -47,7 +50,13 @@ def chosen_formats() -> tuple[str | None, str | None]:
             abort(400, f"unknown format {asked!r}")
         graph = GRAPH_SIBLINGS.get(key, key)
         return (key if key in SOLUTION_TYPES else None, graph if graph in GRAPH_TYPES else None)
-    accept = request.accept_mimetypes
+    return _negotiated(request.headers.get("Accept", ""))
+
+
+@functools.lru_cache(maxsize=256)
+def _negotiated(header: str) -> tuple[str | None, str | None]:
+    # Clients send the same few Accept headers again and again: negotiate each one once.
+    accept = parse_accept_header(header or None, MIMEAccept)
     return negotiate(accept, SOLUTION_TYPES, "json"), negotiate(accept, GRAPH_TYPES, "turtle")
 
 

@@ -11,12 +11,14 @@ import logging
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from server.negotiate import prefers_html
+
 log = logging.getLogger(__name__)
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     """A plain-text (or, for browsers, HTML) error response."""
-    if request.accept_mimetypes.best == "text/html":
+    if prefers_html():
         body = render_template("error.html", status=status, message=message)
         response = Response(body, status, content_type="text/html; charset=utf-8")
     else:

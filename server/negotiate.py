@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from flask import request
 from werkzeug.datastructures import MIMEAccept
 
 # format key -> media type (the first is what we send), for query solutions and graphs
@@ -73,3 +74,21 @@ def media_type(key: str) -> str:
     """The Content-Type (with charset) for a format key or ``html``."""
     media = SOLUTION_TYPES.get(key) or GRAPH_TYPES.get(key) or HTML
     return f"{media}; charset=utf-8"
+
+
+def prefers_html() -> bool:
+    """Whether the client ranks HTML highest (a browser), by quality.
+
+    Werkzeug's ``accept.best`` ranks a type with parameters first whatever its q, and
+    Chromium's Accept lists ``application/signed-exchange;v=b3;q=0.7``.
+    """
+    if HTML not in request.headers.get("Accept", ""):
+        return False  # the common case of scripts, decided without parsing the header
+    accept = request.accept_mimetypes
+    html = max((q for media, q in accept if media == HTML), default=0)
+    return html > 0 and html >= max(q for _, q in accept)
+
+
+def wants_html() -> bool:
+    """A browser that did not ask for a data format with ``format=`` gets a page."""
+    return "format" not in request.values and prefers_html()

@@ -12,7 +12,7 @@ from kg.executor import QueryFailed, Request
 from kg.queries import NamedQuery, QueryError, load_queries
 from server.answers import STATUS, answer, pool
 from server.errors import error_response
-from server.negotiate import HTML
+from server.negotiate import wants_html
 
 bp = Blueprint("queries", __name__)
 RESERVED = {"format"}
@@ -35,10 +35,6 @@ def describe(query: NamedQuery) -> dict[str, object]:
         "description": query.description,
         "parameters": params,
     }
-
-
-def wants_html() -> bool:
-    return "format" not in request.values and request.accept_mimetypes.best == HTML
 
 
 @bp.get("/queries")

@@ -9,7 +9,14 @@ from kg.terms import PREFIXES
 from server import protocol
 from server.answers import answer, select
 from server.errors import error_response
-from server.negotiate import GRAPH_SIBLINGS, GRAPH_TYPES, HTML, format_key, media_type, negotiate
+from server.negotiate import (
+    GRAPH_SIBLINGS,
+    GRAPH_TYPES,
+    format_key,
+    media_type,
+    negotiate,
+    wants_html,
+)
 from server.queries_api import named_queries
 
 bp = Blueprint("sparql", __name__)
@@ -31,17 +38,6 @@ def cors(response: Response) -> Response:
     if request.path.startswith(API_PATHS):
         response.headers.update(CORS)
     return response
-
-
-def wants_html() -> bool:
-    """A browser that did not ask for a result format gets the query UI.
-
-    Decided by quality: Werkzeug's ``accept.best`` ranks a type with parameters first
-    whatever its q, and Chromium's Accept lists ``application/signed-exchange;v=b3;q=0.7``.
-    """
-    accept = request.accept_mimetypes
-    html = max((q for media, q in accept if media == HTML), default=0)
-    return "format" not in request.values and html > 0 and html >= max(q for _, q in accept)
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
