@@ -1,13 +1,15 @@
 """Endpoint benchmark: our SPARQL endpoint against a raw ``oxigraph serve`` and rdflib-endpoint.
 
-The same data is served by the three servers, one at a time, and the same query texts
-are sent to each: who-met-whom for one person, DESCRIBE of one organisation, and an
-aggregate (encounters per evidence kind for the organisations of one region). Each
-request binds a different parameter and carries its own LIMIT (always above the size of
-the answer), so no two requests of a run are identical and no cache can flatter a
-figure. Clients keep one HTTP connection open each. The report gives p50/p95 latency
-and throughput per dataset × server × query × client count, the ratios ours/raw and
-rdflib/ours, and whether the issue's goals are met.
+The same data is served by the three servers and the same query texts are sent to
+each: who-met-whom for one person, DESCRIBE of one organisation, and an aggregate
+(encounters per evidence kind for the organisations of one region). Each request binds
+a different parameter and carries its own LIMIT (always above the size of the answer),
+so no two requests of a run are identical and no cache can flatter a figure. Clients
+keep one HTTP connection open each. Ours and the raw server take turns measurement by
+measurement, so that a change in the machine's load hits both alike; rdflib-endpoint,
+far slower, is measured after them with fewer requests. The report gives p50/p95
+latency and throughput per dataset × server × query × client count, the ratios ours/raw
+and rdflib/ours, and whether the issue's goals are met.
 
 Prepared data (the stores and an N-Quads copy for rdflib) is cached under
 ``bench/data/<dataset>/`` and made again only when its sources change.
@@ -19,10 +21,10 @@ import csv
 import hashlib
 import http.client
 import json
+import math
 import os
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,7 +32,7 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -262,11 +264,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def command(server: str, prepared: Prepared, port: int) -> tuple[list[str], str]:
+def command(server: str, prepared: Prepared, port: int, workers: int) -> tuple[list[str], str]:
     """How to start ``server`` on ``port``, and the path of its SPARQL endpoint."""
     if server == "ours":
         options = ["--store", prepared.store, "--host", "127.0.0.1", "--port", port]
-        argv = [BIN / "passerelles", "serve", *options, "--workers", 2, "--threads", 8]
+        argv = [BIN / "passerelles", "serve", *options, "--workers", workers, "--threads", 8]
         return [str(a) for a in argv], "/sparql"
     if server == "raw":
         argv = [
@@ -284,10 +286,12 @@ def command(server: str, prepared: Prepared, port: int) -> tuple[list[str], str]
 
 
 @contextmanager
-def running(server: str, prepared: Prepared, startup: float, log: Path) -> Iterator[Endpoint]:
+def running(
+    server: str, prepared: Prepared, startup: float, log: Path, workers: int = 2
+) -> Iterator[Endpoint]:
     """Start ``server`` on a free loopback port, wait until it answers, stop it on exit."""
     port = free_port()
-    argv, path = command(server, prepared, port)
+    argv, path = command(server, prepared, port, workers)
     with log.open("wb") as out:
         process = subprocess.Popen(argv, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     try:
@@ -347,7 +351,7 @@ class ClientRun:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     timeouts: int = 0
-    finished: float = 0.0
+    finished: float = 0.0  # time.monotonic() at the end; for several clients, the wall time
     cpu: float = 0.0
     first_error: str = ""
 
@@ -379,9 +383,10 @@ def client(job: Job) -> ClientRun:
             response = conn.getresponse()
             data = response.read()
         except TimeoutError:
+            # The server may go on with that query for minutes (rdflib-endpoint does, and
+            # serves nobody else meanwhile): this client stops here.
             run.timeouts += 1
-            conn.close()  # the connection is in an unknown state: open a new one
-            continue
+            break
         except (OSError, http.client.HTTPException) as error:
             run.errors += 1
             run.first_error = run.first_error or f"{type(error).__name__}: {error}"
@@ -412,68 +417,87 @@ class Row:
     throughput: float
     client_cpu: float  # share of the wall time the clients spent on the CPU
     note: str = ""  # the first error, if any
-    answer: int = 0  # rows or triples of the answer to the run's first request
+    answer: int | None = None  # rows or triples of the answer to request 0
 
 
 def measure(
     endpoint: Endpoint,
-    dataset: str,
     query: Query,
     params: list[str],
     clients: int,
     duration: float,
-    max_requests: int,
+    cap: int,
     first: int = 0,
     processes: bool = False,
+    dataset: str = "",
 ) -> Row:
-    """Run ``clients`` clients for ``duration`` seconds (at most ``max_requests`` in all).
+    """Run ``clients`` clients for ``duration`` seconds, ``cap`` requests at most in all."""
+    run = run_clients(endpoint, query, params, clients, duration, cap, first, processes)
+    return summarise(dataset, endpoint.server, query.name, clients, [run])
 
-    Client ``i`` sends requests ``first + i``, ``first + i + clients``…: no two are alike.
-    """
-    start = time.monotonic() + (1.0 if processes else 0.05)
-    per_client = max(1, max_requests // clients)
+
+def run_clients(
+    endpoint: Endpoint,
+    query: Query,
+    params: list[str],
+    clients: int,
+    duration: float,
+    cap: int,
+    first: int,
+    processes: bool,
+) -> ClientRun:
+    """What ``clients`` clients saw together; client ``i`` sends requests ``first + i``,
+    ``first + i + clients``…, so no two requests are alike."""
+    processes = processes and clients > 1
+    start = time.monotonic() + (1.0 if processes else 0.05)  # time to start the processes
+    last = first + max(1, cap // clients) * clients
     jobs = [
-        Job(
-            endpoint,
-            query,
-            params,
-            range(first + i, first + per_client * clients, clients),
-            start,
-            start + duration,
-        )
+        Job(endpoint, query, params, range(first + i, last, clients), start, start + duration)
         for i in range(clients)
     ]
-    pool = ProcessPoolExecutor if processes else ThreadPoolExecutor
-    with pool(max_workers=clients) as executor:
+    with (ProcessPoolExecutor if processes else ThreadPoolExecutor)(clients) as executor:
         runs = list(executor.map(client, jobs))
-    latencies = sorted(x for run in runs for x in run.latencies)
-    wall = max(run.finished for run in runs) - start
-    errors = sum(run.errors for run in runs)
+    return ClientRun(
+        [x for run in runs for x in run.latencies],
+        sum(run.errors for run in runs),
+        sum(run.timeouts for run in runs),
+        max(run.finished for run in runs) - start,
+        sum(run.cpu for run in runs),
+        next((run.first_error for run in runs if run.first_error), ""),
+    )
+
+
+def summarise(dataset: str, server: str, query: str, clients: int, runs: list[ClientRun]) -> Row:
+    """One row from the runs of one measurement (several if servers took turns)."""
+    # A request that timed out counts as REQUEST_TIMEOUT: p50 and p95 are then lower bounds.
+    timeouts = sum(run.timeouts for run in runs)
+    latencies = sorted([x for run in runs for x in run.latencies] + [REQUEST_TIMEOUT] * timeouts)
+    done, errors = len(latencies) - timeouts, sum(run.errors for run in runs)
+    wall, cpu = sum(run.finished for run in runs), sum(run.cpu for run in runs)
     note = next((run.first_error for run in runs if run.first_error), "")
+    if timeouts:
+        note = f"{timeouts} request(s) over {REQUEST_TIMEOUT:g} s, counted as {REQUEST_TIMEOUT:g} s"
     return Row(
         dataset,
-        endpoint.server,
-        query.name,
+        server,
+        query,
         clients,
-        len(latencies) + errors,
+        done + errors + timeouts,
         errors,
-        sum(run.timeouts for run in runs),
+        timeouts,
         _quantile(latencies, 0.50),
         _quantile(latencies, 0.95),
-        round(len(latencies) / wall, 2) if wall > 0 else 0.0,
-        round(sum(run.cpu for run in runs) / (wall * clients), 3) if wall > 0 else 0.0,
+        round(done / wall, 2) if wall > 0 else 0.0,
+        round(cpu / (wall * clients), 3) if wall > 0 else 0.0,
         note,
     )
 
 
 def _quantile(values: list[float], q: float) -> float | None:
+    """The nearest-rank quantile of sorted ``values``, in milliseconds."""
     if not values:
         return None
-    if len(values) == 1:
-        return round(values[0] * 1000, 3)
-    return round(
-        statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1] * 1000, 3
-    )
+    return round(values[max(0, math.ceil(q * len(values)) - 1)] * 1000, 3)
 
 
 # -- a whole run -----------------------------------------------------------------------------
@@ -485,43 +509,118 @@ class Plan:
     duration: float
     max_requests: int
     warmup: int  # requests of each query before measuring
-    processes: bool
+    processes: bool  # each client in a process of its own (if there are several)
     rdflib_max_requests: int  # rdflib-endpoint is slow: its runs are kept short
     startup: float
+    rounds: int  # slices of each measurement, in which ours and raw take turns
+    workers: int  # query worker processes of our server
 
 
-def bench_server(
-    server: str, prepared: Prepared, plan: Plan, progress: Progress, logs: Path
+class Servers:
+    """The servers of one dataset, each started when first needed and stopped on exit.
+
+    A server whose request timed out is stopped, and started again when next needed:
+    rdflib-endpoint goes on evaluating a query its client gave up on, serving nobody else.
+    """
+
+    def __init__(self, prepared: Prepared, plan: Plan, progress: Progress, logs: Path) -> None:
+        self.prepared, self.plan, self.progress, self.logs = prepared, plan, progress, logs
+        self.started: dict[str, tuple[ExitStack, Endpoint]] = {}
+
+    def __enter__(self) -> Servers:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for server in list(self.started):
+            self.stop(server)
+
+    def get(self, server: str) -> Endpoint:
+        if server not in self.started:
+            slow = server == "rdflib" and self.prepared.name != "real"
+            startup = self.plan.startup * (10 if slow else 1)
+            log = self.logs / f"{self.prepared.name}-{server}-{time.monotonic():.0f}.log"
+            self.progress(f"{self.prepared.name}/{server}: starting")
+            stack = ExitStack()
+            started = running(server, self.prepared, startup, log, self.plan.workers)
+            endpoint = stack.enter_context(started)
+            self.started[server] = (stack, endpoint)
+            self.progress(f"{self.prepared.name}/{server}: up")
+        return self.started[server][1]
+
+    def stop(self, server: str) -> None:
+        self.started.pop(server)[0].close()
+
+
+def bench_group(
+    group: list[str], prepared: Prepared, plan: Plan, progress: Progress, logs: Path
 ) -> list[Row]:
-    """Start one server, warm it up, and measure every query at every client count."""
-    rdflib = server == "rdflib"
-    startup = plan.startup * (10 if rdflib and prepared.name != "real" else 1)
-    progress(f"{prepared.name}/{server}: starting")
+    """Every query at every client count on the servers of ``group``.
+
+    Each measurement is cut into ``plan.rounds`` slices in which the servers take turns,
+    so that a change in the machine's load hits them alike.
+    """
     rows: list[Row] = []
-    with running(server, prepared, startup, logs / f"{prepared.name}-{server}.log") as endpoint:
-        progress(f"{prepared.name}/{server}: up")
-        cap = plan.rdflib_max_requests if rdflib else plan.max_requests
+    with Servers(prepared, plan, progress, logs) as servers:
         for query in QUERIES.values():
             params = prepared.params[query.param]
-            size = answer_size(endpoint, query, params)
-            # Warm-up requests are numbered apart, so they repeat none of the measured ones.
-            warm = min(plan.warmup, 2) if rdflib else plan.warmup
-            measure(endpoint, prepared.name, query, params, 1, plan.duration, warm, 90_000_000)
+            sizes = {server: warm_up(servers, server, query, params, plan) for server in group}
+            live = {server for server, size in sizes.items() if size is not None}
             for n, clients in enumerate(plan.clients):
-                row = measure(
-                    endpoint,
-                    prepared.name,
-                    query,
-                    params,
-                    clients,
-                    plan.duration,
-                    cap,
-                    n * 10_000_000,
-                    plan.processes,
-                )
-                rows.append(replace(row, answer=size))
-                progress(f"{prepared.name}/{server}/{query.name}/{clients}: {summary(row)}")
+                runs: dict[str, list[ClientRun]] = {server: [] for server in group}
+                rounds = plan.rounds if len(group) > 1 else 1
+                for r in range(rounds):
+                    for server in [s for s in group if s in live]:
+                        cap = plan.rdflib_max_requests if server == "rdflib" else plan.max_requests
+                        run = run_clients(
+                            servers.get(server),
+                            query,
+                            params,
+                            clients,
+                            plan.duration / rounds,
+                            cap // rounds,
+                            n * 10_000_000 + r * 1_000_000,
+                            plan.processes,
+                        )
+                        runs[server].append(run)
+                        if run.timeouts:  # more requests would only wait longer
+                            servers.stop(server)
+                            live.discard(server)
+                for server in group:
+                    row = summarise(prepared.name, server, query.name, clients, runs[server])
+                    rows.append(
+                        replace(row, answer=sizes[server])
+                        if runs[server]
+                        else timed_out(prepared.name, server, query.name, clients)
+                    )
+                    progress(
+                        f"{prepared.name}/{server}/{query.name}/{clients}: {summary(rows[-1])}"
+                    )
     return rows
+
+
+def warm_up(
+    servers: Servers, server: str, query: Query, params: list[str], plan: Plan
+) -> int | None:
+    """Warm ``server`` up; the size of its answer to request 0, or None if it timed out."""
+    endpoint = servers.get(server)
+    try:
+        size = answer_size(endpoint, query, params)
+        # Warm-up requests are numbered apart, so they repeat none of the measured ones.
+        count = min(plan.warmup, 2) if server == "rdflib" else plan.warmup
+        if not measure(endpoint, query, params, 1, plan.duration, count, 90_000_000).timeouts:
+            return size
+    except TimeoutError:
+        pass
+    servers.progress(f"{servers.prepared.name}/{server}/{query.name}: timed out, restarting")
+    servers.stop(server)
+    return None
+
+
+def timed_out(dataset: str, server: str, query: str, clients: int) -> Row:
+    """The row of a measurement skipped because a request took longer than the timeout."""
+    bound = REQUEST_TIMEOUT * 1000
+    note = f"not run: a request took over {REQUEST_TIMEOUT:g} s (p50 and p95 are lower bounds)"
+    return Row(dataset, server, query, clients, 1, 0, 1, bound, bound, 0.0, 0.0, note)
 
 
 def answer_size(endpoint: Endpoint, query: Query, params: list[str]) -> int:
@@ -551,6 +650,16 @@ def ratio(a: float | None, b: float | None) -> float | None:
 def with_ratios(rows: list[Row]) -> list[dict[str, object]]:
     """Rows as dicts with the ratios of their (dataset, query, clients) group."""
     index = {(r.dataset, r.query, r.clients, r.server): r for r in rows}
+    order = [*DATASETS, *QUERIES, *SERVERS]
+    rows = sorted(
+        rows,
+        key=lambda r: (
+            order.index(r.dataset),
+            order.index(r.query),
+            r.clients,
+            order.index(r.server),
+        ),
+    )
     out = []
     for row in rows:
         group = {s: index.get((row.dataset, row.query, row.clients, s)) for s in SERVERS}
@@ -691,6 +800,20 @@ def _numbers(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[
     help="The same cap for rdflib-endpoint, which is much slower.",
 )
 @click.option(
+    "--rounds",
+    type=int,
+    default=5,
+    show_default=True,
+    help="Slices of each measurement in which ours and raw take turns.",
+)
+@click.option(
+    "--workers",
+    type=int,
+    default=2,
+    show_default=True,
+    help="Query worker processes of our server (passerelles serve --workers).",
+)
+@click.option(
     "--warmup",
     type=int,
     default=50,
@@ -698,7 +821,9 @@ def _numbers(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[
     help="Requests of each query sent before measuring (2 for rdflib-endpoint).",
 )
 @click.option(
-    "--processes", is_flag=True, help="Run each client in its own process instead of a thread."
+    "--threads",
+    is_flag=True,
+    help="Run the clients as threads of one process, not one process each (see the README).",
 )
 @click.option(
     "--startup",
@@ -721,8 +846,10 @@ def main(
     duration: float,
     max_requests: int,
     rdflib_max_requests: int,
+    rounds: int,
+    workers: int,
     warmup: int,
-    processes: bool,
+    threads: bool,
     startup: float,
     out: Path,
 ) -> None:
@@ -737,14 +864,28 @@ def main(
     def progress(step: str) -> None:
         click.echo(f"[{time.monotonic() - started:6.1f}s] {step}", err=True)
 
-    plan = Plan(clients, duration, max_requests, warmup, processes, rdflib_max_requests, startup)
+    plan = Plan(
+        clients,
+        duration,
+        max_requests,
+        warmup,
+        not threads,
+        rdflib_max_requests,
+        startup,
+        rounds,
+        workers,
+    )
     progress(f"machine: {machine()}")
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="bench-logs-") as logs:
         for name in DATASETS if dataset == "all" else (dataset,):
             prepared = prepare(name, progress)
-            for server in chosen:
-                rows += bench_server(server, prepared, plan, progress, Path(logs))
+            # ours and raw take turns; rdflib-endpoint, much slower, is measured on its own.
+            for group in (
+                [s for s in chosen if s != "rdflib"],
+                [s for s in chosen if s == "rdflib"],
+            ):
+                rows += bench_group(group, prepared, plan, progress, Path(logs)) if group else []
     records = with_ratios(rows)
     write_csv(records, out)
     click.echo(table(records))

@@ -26,11 +26,11 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 DCTERMS = "http://purl.org/dc/terms/"
 LABEL_PROPERTIES = (SKOS + "prefLabel", FOAF + "name", RDFS + "label", DCTERMS + "title")
-NAME_PROPERTIES = (SKOS + "altLabel", SKOS + "hiddenLabel", *LABEL_PROPERTIES)
+NAME_PROPERTIES = (*LABEL_PROPERTIES, SKOS + "altLabel", SKOS + "hiddenLabel")
 # Shown as the page's lead paragraph, in the reader's language, rather than in the table.
 TEXT_PROPERTIES = (DCTERMS + "description", SKOS + "definition", RDFS + "comment")
 # A long list of values shows this many; the rest is a count (the sections page them).
-SHOWN_VALUES = 20
+SHOWN_VALUES = 50
 
 
 @dataclass
@@ -130,13 +130,20 @@ def value(
 def _properties(
     statements: Mapping[str, Mapping[str, Value]], vocabulary: Labels, lang: str
 ) -> list[Property]:
-    properties = [
-        Property(p, term_label(p, vocabulary, lang), list(vs.values())[:SHOWN_VALUES], len(vs))
-        for p, vs in statements.items()
-    ]
+    properties = []
+    for p, values in statements.items():
+        # The same words in two languages ("Bordeaux"@fr, "Bordeaux"@en) are shown once.
+        once: dict[tuple[str, str], Value] = {}
+        for v in values.values():
+            once.setdefault((v.kind, v.value), v)
+        shown = list(once.values())
+        properties.append(
+            Property(p, term_label(p, vocabulary, lang), shown[:SHOWN_VALUES], len(shown))
+        )
     for prop in properties:
         prop.values.sort(key=lambda v: (v.kind != "uri", v.text.lower()))
-    properties.sort(key=lambda prop: (prop.iri not in NAME_PROPERTIES, prop.label.lower()))
+    rank = {iri: i for i, iri in enumerate(NAME_PROPERTIES)}
+    properties.sort(key=lambda prop: (rank.get(prop.iri, len(rank)), prop.label.lower()))
     return properties
 
 

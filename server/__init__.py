@@ -37,11 +37,25 @@ def create_app(config: Mapping[str, Any] | None = None, config_file: Path | None
     app.extensions["passerelles.pool"] = pool
     atexit.register(pool.close)
 
-    from server import errors, linked_data, openapi, queries_api, sparql
+    from server import (
+        dataset,
+        errors,
+        home,
+        linked_data,
+        ontology_doc,
+        openapi,
+        queries_api,
+        sparql,
+        visuals,
+    )
 
     errors.init_app(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(queries_api.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(linked_data.bp)
+    app.register_blueprint(visuals.bp)
+    app.register_blueprint(home.bp)
+    app.register_blueprint(dataset.bp)
+    app.register_blueprint(ontology_doc.bp)
     return app

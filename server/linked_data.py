@@ -1,200 +1,173 @@
 """Dereferencing: ``/id/…`` answers 303 to ``/page/…`` (HTML) or ``/data/…`` (RDF), as Cool URIs do.
 
-The graph keeps the canonical IRIs (``{base}id/{kind}/{slug}``); the server answers
-for the same paths on whatever host it runs, and links its pages to itself.
+The graph keeps the canonical IRIs (``{base}id/{kind}/{slug}``, ``{base}source/{slug}``);
+the server answers for the same paths on whatever host it runs, and links its pages
+to itself. Page assembly (three queries, per-build indexes, the sections of each
+kind) is in :mod:`server.resource_page`.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
-from pathlib import Path
+from collections.abc import Callable
 
 import pyoxigraph as ox
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from markupsafe import Markup
+from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
+from werkzeug.exceptions import NotFound
 
 from kg.executor import QueryFailed, Request
-from kg.labels import LANGUAGES, preferred_language
-from kg.queries import NamedQuery, Substitutions, load_queries
-from kg.resource import Value, describe, incoming
+from kg.labels import preferred_language
+from kg.queries import Substitutions
 from kg.terms import KINDS, SLUG
-from server.answers import STATUS, pool, select
+from server.answers import STATUS, TRUNCATED, pool, select
 from server.errors import error_response
-from server.formatting import format_literal
+from server.formatting import (
+    external_link,
+    language_parameter,
+    local_url,
+    period,
+    query_with,
+    value_html,
+)
 from server.i18n import words
+from server.indexes import page_query
 from server.negotiate import GRAPH_TYPES, HTML, format_key, media_type, negotiate
 
 bp = Blueprint("linked_data", __name__)
 
-KIND = f"<any({', '.join(KINDS)}):kind>"
+PAGE_KINDS = (*KINDS, "source")
 SUFFIXES = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld", "rdfxml": "rdf"}
-PAGE_SIZE = 50
+EXT = "<any(ttl, nt, jsonld, rdf):ext>"
 
 
-@cache
-def _page_queries(root: str) -> dict[str, NamedQuery]:
-    return load_queries(Path(root) / "queries" / "pages")
+def iri_of(kind: str, slug: str) -> str:
+    """The canonical IRI a page path stands for; a real 404 for a path that names none."""
+    if kind not in PAGE_KINDS or not re.fullmatch(SLUG, slug):
+        abort(404, f"there is no resource at /{kind}/{slug}: not a kind and slug of ours")
+    base = current_app.config["PASSERELLES"]["base"]
+    return f"{base}source/{slug}" if kind == "source" else f"{base}id/{kind}/{slug}"
 
 
-def page_query(name: str) -> NamedQuery:
-    return _page_queries(current_app.config["PASSERELLES"]["root"])[name]
+def about(iri: str) -> Substitutions:
+    return {ox.Variable("resource"): ox.NamedNode(iri)}
 
 
 def resolve(kind: str, slug: str) -> str:
     """The canonical IRI of a described resource; a real 404 otherwise."""
-    iri = f"{current_app.config['PASSERELLES']['base']}id/{kind}/{slug}"
-    if not re.fullmatch(SLUG, slug) or not select(page_query("exists").text, _about(iri)):
+    iri = iri_of(kind, slug)
+    if not select(page_query("exists").text, about(iri)):
         abort(404, f"nothing is known here about {iri}")
     return iri
 
 
-def _about(iri: str) -> Substitutions:
-    return {ox.Variable("resource"): ox.NamedNode(iri)}
+for helper in (local_url, value_html, external_link, period, query_with, words):
+    bp.add_app_template_global(helper)
 
 
-def _alternates(kind: str, slug: str) -> str:
-    links = [f'<{url_for(".page", kind=kind, slug=slug)}>; rel="alternate"; type="{HTML}"']
+def reader_language() -> str:
+    """``?lang=`` if given, else the best of Accept-Language (fr-CA, fr, en…), else English."""
+    return language_parameter() or preferred_language(request.accept_languages)
+
+
+def alternates(page: str, data: Callable[[str], str]) -> str:
+    links = [f'<{page}>; rel="alternate"; type="{HTML}"']
     links += [
-        f'<{url_for(".data", kind=kind, slug=slug, ext=ext)}>; rel="alternate"; '
-        f'type="{GRAPH_TYPES[key]}"'
+        f'<{data(ext)}>; rel="alternate"; type="{GRAPH_TYPES[key]}"'
         for key, ext in SUFFIXES.items()
     ]
     return ", ".join(links)
 
 
-@bp.app_template_global()
-def local_url(iri: str) -> str | None:
-    """This server's page for one of our IRIs; None for an IRI that is not ours."""
-    base = current_app.config["PASSERELLES"]["base"] + "id/"
-    if not iri.startswith(base):
-        return None
-    kind, _, slug = iri[len(base) :].partition("/")
-    slug = slug.split("#")[0]
-    if kind not in KINDS or not re.fullmatch(SLUG, slug):
-        return None
-    fragment = iri.partition("#")[2]
-    return url_for(".page", kind=kind, slug=slug) + (f"#{fragment}" if fragment else "")
-
-
-@bp.app_template_global()
-def value_html(value: Value, lang: str) -> Markup:
-    """A value as HTML: a link to our page, an external link, or formatted text (escaped)."""
-    if value.kind == "uri":
-        text = value.label or value.value
-        local = local_url(value.value)
-        if local:
-            return Markup('<a href="{}">{}</a>').format(local, text)
-        return Markup('<a class="external" rel="external" href="{}">{}</a>').format(
-            value.value, text
-        )
-    shown = format_literal(value, lang)
-    if value.language:
-        return Markup('<span lang="{}">{}</span>').format(value.language, shown)
-    return Markup("{}").format(shown)
-
-
-bp.add_app_template_global(words)
-
-
-@bp.get(f"/id/{KIND}/<slug>")
-def identifier(kind: str, slug: str) -> Response:
-    """303 See Other to the page or the data document, by Accept."""
-    resolve(kind, slug)
+def see_other(page: str, data: Callable[[str], str]) -> Response:
+    """303 See Other to the page or to the data in the format Accept asks for."""
     fmt = negotiate(request.accept_mimetypes, {"html": HTML, **GRAPH_TYPES}, "html")
     if fmt is None:
         abort(406, "this resource is available as HTML, Turtle, N-Triples, JSON-LD or RDF/XML")
-    target = (
-        url_for(".page", kind=kind, slug=slug)
-        if fmt == "html"
-        else url_for(".data", kind=kind, slug=slug, ext=SUFFIXES[fmt])
-    )
-    response = redirect(target, 303)
+    response = redirect(page if fmt == "html" else data(SUFFIXES[fmt]), 303)
     response.vary.add("Accept")
-    response.headers["Link"] = _alternates(kind, slug)
+    response.headers["Link"] = alternates(page, data)
     return response  # type: ignore[return-value]
 
 
-@bp.get(f"/data/{KIND}/<slug>")
-@bp.get(f"/data/{KIND}/<slug>.<any(ttl, nt, jsonld, rdf):ext>")
-def data(kind: str, slug: str, ext: str | None = None) -> Response:
-    """The resource's data document: its statements, incoming links and the labels named."""
-    iri = resolve(kind, slug)
-    if ext is not None:
-        fmt = format_key(ext)
-    else:
-        fmt = negotiate(request.accept_mimetypes, GRAPH_TYPES, "turtle")
+def graph_document(
+    query: str,
+    fmt: str | None,
+    substitutions: Substitutions,
+    links: str,
+    default_graph: tuple[str, ...] = (),
+) -> Response:
+    """A CONSTRUCT answered in ``fmt`` (None: the client accepts none of ours)."""
     if fmt is None:
         abort(406, "the data is available as Turtle, N-Triples, JSON-LD or RDF/XML")
     try:
-        result = pool().execute(
-            Request(page_query("document").text, None, fmt, substitutions=_about(iri))
-        )
+        request_ = Request(query, None, fmt, default_graph, substitutions=substitutions)
+        result = pool().execute(request_)
     except QueryFailed as failed:
         return error_response(STATUS[failed.kind], str(failed))
     response = Response(result.body, content_type=media_type(result.format))
-    response.headers["Link"] = _alternates(kind, slug)
+    response.headers["Link"] = links
+    if result.truncated:
+        limit = current_app.config["PASSERELLES"]["max_rows"]
+        response.headers[TRUNCATED] = f"true; limit={limit}"
+    return response
+
+
+def data_format(ext: str | None) -> str | None:
+    if ext is not None:
+        return format_key(ext)
+    return negotiate(request.accept_mimetypes, GRAPH_TYPES, "turtle")
+
+
+@bp.get("/id/<kind>/<slug>")
+@bp.get("/source/<slug>", defaults={"kind": "source"})
+def identifier(kind: str, slug: str) -> Response:
+    """303 See Other to the page or the data document, by Accept."""
+    resolve(kind, slug)
+    return see_other(
+        url_for(".page", kind=kind, slug=slug),
+        lambda ext: url_for(".data", kind=kind, slug=slug, ext=ext),
+    )
+
+
+@bp.get("/data/<kind>/<slug>")
+@bp.get(f"/data/<kind>/<slug>.{EXT}")
+def data(kind: str, slug: str, ext: str | None = None) -> Response:
+    """The resource's data document: its statements, incoming links and the labels named."""
+    iri = resolve(kind, slug)
+    page = url_for(".page", kind=kind, slug=slug)
+    links = alternates(page, lambda e: url_for(".data", kind=kind, slug=slug, ext=e))
+    response = graph_document(page_query("document").text, data_format(ext), about(iri), links)
     if ext is None:
         response.vary.add("Accept")
     return response
 
 
-def reader_language() -> str:
-    """``?lang=`` if given, else the best of Accept-Language (fr-CA, fr, en…), else English."""
-    asked = request.args.get("lang", "")
-    if asked.split("-")[0] in LANGUAGES:
-        return asked
-    return preferred_language(request.accept_languages)
-
-
-@cache
-def _vocabulary(store_build: str) -> dict[str, dict[str, str]]:
-    labels: dict[str, dict[str, str]] = {}
-    for row in select(page_query("labels").text):
-        labels.setdefault(row["term"]["value"], {})[row["label"].get("xml:lang", "")] = row[
-            "label"
-        ]["value"]
-    return labels
-
-
-def vocabulary() -> dict[str, dict[str, str]]:
-    """Labels of classes and properties, read once per published build of the store."""
-    return _vocabulary(str(Path(current_app.config["PASSERELLES"]["store"]).resolve()))
-
-
-@bp.get(f"/page/{KIND}/<slug>")
-def page(kind: str, slug: str) -> Response | str:
+@bp.get("/page/<kind>/<slug>")
+def page(kind: str, slug: str) -> Response:
     """The resource's page, in the reader's language."""
-    iri = resolve(kind, slug)
+    from server.resource_page import render_page
+
+    iri = iri_of(kind, slug)
     lang = reader_language()
-    number = max(request.args.get("in", 1, type=int), 1)
-    paged = re.sub(
-        r"LIMIT \d+ OFFSET \d+",
-        f"LIMIT {PAGE_SIZE} OFFSET {(number - 1) * PAGE_SIZE}",
-        page_query("incoming").text,
+    response = render_page(iri, kind, slug, lang)
+    response.vary.add("Accept-Language")
+    response.headers["Content-Language"] = lang
+    response.headers["Link"] = alternates(
+        request.path, lambda ext: url_for(".data", kind=kind, slug=slug, ext=ext)
     )
-    about = _about(iri)
-    resource = describe(iri, select(page_query("outgoing").text, about), vocabulary(), lang)
-    links = incoming(select(page_query("incoming-counts").text, about), select(paged, about),
-                     vocabulary(), lang)  # fmt: skip
-    total = sum(prop.count for prop in links)
-    return render_template(
-        "resource.html",
-        resource=resource,
-        incoming=links,
-        incoming_total=total,
-        page_number=number,
-        page_count=max(1, -(-total // PAGE_SIZE)),
-        kind=kind,
-        slug=slug,
-        lang=lang,
+    return response
+
+
+@bp.errorhandler(404)
+def not_found(error: NotFound) -> Response:
+    """A 404 a reader can act on: the message and a search box (plain text for programs)."""
+    if request.accept_mimetypes.best != "text/html":
+        return error_response(404, error.description or "not found")
+    from flask import render_template
+
+    lang = reader_language()
+    guess = request.view_args.get("slug", "") if request.view_args else ""
+    body = render_template(
+        "not_found.html", message=error.description, lang=lang, guess=guess.replace("-", " ")
     )
+    return Response(body, 404, content_type="text/html; charset=utf-8")

@@ -34,7 +34,7 @@ def test_measure_our_server_on_the_real_data(built_store_path: Path, tmp_path: P
     assert len(params["person"]) == 22 and params["organisation"] and params["region"]
     with bench.running("ours", prepared, 30.0, tmp_path / "server.log") as endpoint:
         rows = [
-            bench.measure(endpoint, "real", query, params[query.param], 1, 0.35, 1000)
+            bench.measure(endpoint, query, params[query.param], 1, 0.35, 1000)
             for query in bench.QUERIES.values()
         ]
     assert [row.query for row in rows] == ["who-met-whom", "describe", "aggregate"]

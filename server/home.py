@@ -1,0 +1,293 @@
+"""The way in: the home page, the search, lists of organisations and people.
+
+The dataset's description, dumps and sitemap are in :mod:`server.dataset`.
+Everything here reads the per-build indexes (:mod:`server.indexes`) and one cached
+catalogue of organisations: a home page or a search costs no query at all once
+they are loaded.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from kg.labels import fold, pick
+from kg.resource import Value
+from kg.sections import Paged, paginate
+from kg.terms import SOURCE_DOCUMENT
+from server.formatting import format_period, local_path, local_url
+from server.i18n import words
+from server.indexes import ESS, Indexes, Name, build_key, indexes, page_query, select_all
+from server.linked_data import reader_language
+
+bp = Blueprint("home", __name__)
+
+ORG = "http://www.w3.org/ns/org#"
+FOAF_PERSON = "http://xmlns.com/foaf/0.1/Person"
+COUNTED = {  # i18n key -> class counted on the home page
+    "n_persons": FOAF_PERSON,
+    "n_organisations": ORG + "Organization",
+    "n_missions": ESS + "CooperationMission",
+    "n_forums": ESS + "Forum",
+    "n_visits": ESS + "SiteVisit",
+    "n_encounters": ESS + "Encounter",
+}
+TIMELINE = {
+    ESS + "CooperationMission": "mission",
+    ESS + "Forum": "forum",
+    ESS + "Meeting": "meeting",
+}
+SCHEDULED = "https://schema.org/EventScheduled"
+SHOWN = 12  # names listed under each group of the home page before "see all"
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+
+
+@dataclass(frozen=True)
+class Hit:
+    iri: str
+    label: str
+    matched: str
+    kind: str
+    url: str
+    rank: tuple[int, str]
+
+
+@cache
+def _facets(build: str) -> dict[str, dict[str, set[str]]]:
+    """{organisation: {"country"|"region"|"form": {IRIs}}} for every organisation."""
+    found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in select_all(page_query("index-organisations").text):
+        facet = row["how"]["value"].rsplit("#", 1)[-1]
+        facet = {"classification": "form", "legalForm": "form"}.get(facet, facet)
+        found[row["organisation"]["value"]][facet].add(row["value"]["value"])
+    return found
+
+
+def organisations(found: Indexes) -> list[str]:
+    return sorted(iri for iri, kinds in found.types.items() if ORG + "Organization" in kinds)
+
+
+def name(found: Indexes, iri: str, lang: str) -> str:
+    return pick(found.labels.get(iri, {}), lang) or iri.rsplit("/", 1)[-1]
+
+
+def organisation_tree(found: Indexes, lang: str) -> list[dict[str, Any]]:
+    """Country → region → form → organisations, each level in alphabetical order, each
+    group with how many organisations it holds ("" for a country, region or form not given;
+    an organisation of two forms is under both)."""
+    facets = _facets(build_key())
+    paths = [
+        (country, region, form, org)
+        for org in organisations(found)
+        for country in facets.get(org, {}).get("country") or {""}
+        for region in facets.get(org, {}).get("region") or {""}
+        for form in facets.get(org, {}).get("form") or {""}
+    ]
+
+    def level(items: Sequence[tuple[str, ...]], depth: int) -> list[dict[str, Any]]:
+        groups: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for item in items:
+            groups[item[depth]].append(item)
+        found_groups = []
+        for key, group in groups.items():
+            members = sorted({item[3] for item in group}, key=lambda o: fold(name(found, o, lang)))
+            children = level(group, depth + 1) if depth < 2 else []
+            label = name(found, key, lang) if key else ""
+            found_groups.append(
+                {
+                    "iri": key,
+                    "label": label,
+                    "count": len(members),
+                    "members": members,
+                    "children": children,
+                }
+            )
+        return sorted(found_groups, key=lambda g: (g["iri"] == "", fold(g["label"])))
+
+    return level(paths, 0)
+
+
+def timeline(found: Indexes, lang: str) -> list[dict[str, Any]]:
+    """What ``_timeline.html`` draws: the dated missions, forums and meetings, in order."""
+    items = []
+    for event in found.events.values():
+        kinds = [k for k in TIMELINE if k in event.types]
+        start, end = found.dates(event.iri)
+        if kinds and start:
+            when = format_period(term(start), term(end), lang, words(lang)["from_to"])
+            items.append(
+                {
+                    "iri": event.iri,
+                    "label": name(found, event.iri, lang),
+                    "url": local_url(event.iri),
+                    "start": start["value"],
+                    "end": (end or start)["value"],
+                    "when": when,
+                    "kind": TIMELINE[kinds[0]],
+                    "kind_label": name(found, kinds[0], lang),
+                    "planned": event.status == SCHEDULED,
+                }
+            )
+    return sorted(items, key=lambda e: (e["start"], e["label"]))
+
+
+def term(literal: Any) -> Value | None:
+    return Value(literal["value"], "literal", datatype=literal.get("datatype")) if literal else None
+
+
+def network_page() -> str | None:
+    """The network page, when the app has one (another part of the site provides it)."""
+    rules = {rule.rule for rule in current_app.url_map.iter_rules()}
+    return request.script_root + "/network" if "/network" in rules else None
+
+
+@bp.after_request
+def by_language(response: Response) -> Response:
+    """Every page here is in the reader's language: caches must keep one per language."""
+    response.vary.add("Accept-Language")
+    return response
+
+
+@bp.get("/")
+def home() -> str:
+    """What the dataset is and where it comes from, its figures, and the ways in."""
+    lang = reader_language()
+    return _home(build_key(), lang, request.full_path)
+
+
+@lru_cache(maxsize=32)
+def _home(build: str, lang: str, path: str) -> str:
+    """The home page changes with the build, the language and the query string only: it is
+    made once for each (its lists sort every organisation and person by name)."""
+    found = indexes()
+    base = current_app.config["PASSERELLES"]["base"]
+    people = sorted(
+        (iri for iri, kinds in found.types.items() if FOAF_PERSON in kinds),
+        key=lambda p: fold(name(found, p, lang)),
+    )
+    return render_template(
+        "home.html",
+        lang=lang,
+        found=found,
+        name=name,
+        counts={key: found.counts.get(cls, 0) for key, cls in COUNTED.items()},
+        tree=organisation_tree(found, lang),
+        people=people,
+        events=timeline(found, lang),
+        source=f"{base}source/{str(SOURCE_DOCUMENT).rsplit('/', 1)[-1]}",
+        glossary=f"{base}id/concept/ess-glossary",
+        licence=LICENCE,
+        network_page=network_page(),
+        shown=SHOWN,
+    )
+
+
+def kind_of(iri: str, base: str) -> str:
+    rest = iri[len(base) :]
+    if rest.startswith("id/"):
+        return rest[3:].split("/")[0]
+    return "source" if rest.startswith("source/") else "ontology"
+
+
+def rank(folded: str, wanted: str, at: int) -> int:
+    """How well a label matches: whole, at its start, at a word's start, anywhere."""
+    if folded == wanted:
+        return 0
+    return 1 if at == 0 else 2 if folded[at - 1] in " -'’(" else 3
+
+
+def search_index(query: str, kind: str = "") -> list[tuple[tuple[int, str], Name]]:
+    """Each resource with a page (of ``kind``) that has a label containing ``query``, accents
+    and case aside, with its best label, best first. Only folded strings are compared
+    here: the page's hits alone are then named and linked."""
+    wanted = fold(query)
+    if not wanted:
+        return []
+    base = current_app.config["PASSERELLES"]["base"]
+    best: dict[str, tuple[tuple[int, str], Name]] = {}
+    for entry in indexes().names:
+        at = entry.folded.find(wanted)
+        if at >= 0:
+            key = (rank(entry.folded, wanted, at), entry.folded)
+            if entry.iri not in best or key < best[entry.iri][0]:
+                best[entry.iri] = (key, entry)
+    return sorted(
+        (
+            found
+            for iri, found in best.items()
+            if local_path(iri, base) and (not kind or kind_of(iri, base) == kind)
+        ),
+        key=lambda found: found[0],
+    )
+
+
+def hit(entry: Name, rank: tuple[int, str], lang: str) -> Hit:
+    base = current_app.config["PASSERELLES"]["base"]
+    label = pick(indexes().labels.get(entry.iri, {}), lang) or entry.label
+    url = local_url(entry.iri) or ""
+    return Hit(entry.iri, label, entry.label, kind_of(entry.iri, base), url, rank)
+
+
+@bp.get("/search")
+def search() -> Response | str:
+    """Labels in both languages, found accent- and case-insensitively; HTML or JSON."""
+    lang = reader_language()
+    query = request.args.get("q", "")[:200]
+    kind = request.args.get("kind", "")
+    found = paginate(search_index(query, kind), request.args.get("page", 1, type=int) or 1)
+    hits = [hit(entry, key, lang) for key, entry in found.items]
+    page: Paged[Hit] = Paged(hits, found.number, found.count, found.total)
+    if request.args.get("format") == "json":
+        results = [
+            {"iri": h.iri, "label": h.label, "matched": h.matched, "kind": h.kind, "url": h.url}
+            for h in page.items
+        ]
+        return jsonify(
+            query=query, total=page.total, page=page.number, pages=page.count, results=results
+        )
+    return render_template("search.html", lang=lang, query=query, page=page, kind=kind)
+
+
+def matches(facets: dict[str, set[str]], wanted: dict[str, str]) -> bool:
+    """Whether an organisation has the country, region and form asked ("-": none given)."""
+    return all(
+        not facets.get(facet) if value == "-" else value in facets.get(facet, ())
+        for facet, value in wanted.items()
+    )
+
+
+@bp.get("/browse/<any(organisation, person):kind>")
+def browse(kind: str) -> str:
+    """Every organisation (of a country, region or form) or every person, 50 a page."""
+    lang = reader_language()
+    found = indexes()
+    if kind == "person":
+        members = [iri for iri, kinds in found.types.items() if FOAF_PERSON in kinds]
+    else:
+        facets = _facets(build_key())
+        wanted = {f: request.args[f] for f in ("country", "region", "form") if request.args.get(f)}
+        members = [org for org in organisations(found) if matches(facets.get(org, {}), wanted)]
+    members.sort(key=lambda iri: fold(name(found, iri, lang)))
+    page = paginate(members, request.args.get("page", 1, type=int) or 1)
+    title = words(lang)["all_people" if kind == "person" else "organisations"]
+    return render_template(
+        "search.html",
+        lang=lang,
+        query="",
+        browse=title,
+        kind=kind,
+        page=Paged(
+            [
+                Hit(i, name(found, i, lang), "", kind, local_url(i) or "", (0, ""))
+                for i in page.items
+            ],
+            page.number,
+            page.count,
+            page.total,
+        ),
+    )

@@ -1,0 +1,191 @@
+"""What the pages read once per build of the store instead of on every request.
+
+Labels (for every name on every page, and the search), events (dates, places,
+parents), coordinates, and the typed resources (sitemap, counts, lists). Each is
+read through the query pool — the server never opens the store — in pages of the
+row limit, and kept until the store link points at another build.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from flask import current_app, g
+
+from kg.labels import fold
+from kg.queries import NamedQuery, Substitutions, load_queries
+from kg.resource import LABEL_PROPERTIES, Binding
+from server.answers import select
+from server.i18n import TERMS
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SCHEMA = "https://schema.org/"
+ESS = "https://w3id.org/passerelles/ontology#"
+
+
+@cache
+def _page_queries(root: str) -> dict[str, NamedQuery]:
+    return load_queries(Path(root) / "queries" / "pages")
+
+
+def page_query(name: str) -> NamedQuery:
+    """A query of ``queries/pages/``."""
+    return _page_queries(current_app.config["PASSERELLES"]["root"])[name]
+
+
+PREFIX = re.compile(r"PREFIX\s+([\w-]*):\s*<([^>]*)>", re.I)
+
+
+@cache
+def _together(root: str, names: tuple[str, ...]) -> str:
+    prefixes: dict[str, str] = {}
+    branches = []
+    for name in names:
+        lines = _page_queries(root)[name].text.splitlines()
+        text = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
+        prefixes.update(PREFIX.findall(text))
+        where = text.index("{", text.upper().index("WHERE"))
+        branches.append(f'{{\n{text[where : text.rindex("}") + 1]}\nBIND ("{name}" AS ?query)\n}}')
+    head = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in sorted(prefixes.items()))
+    return head + "SELECT * WHERE {\n" + "\nUNION\n".join(branches) + "\n}\n"
+
+
+def together(*names: str) -> str:
+    """Several SELECTs of ``queries/pages/`` as one (a UNION, each row's ``?query`` naming
+    the query it answers): one trip to a query worker instead of several."""
+    return _together(current_app.config["PASSERELLES"]["root"], names)
+
+
+def select_all(text: str, substitutions: Substitutions | None = None) -> list[Binding]:
+    """Every row of a SELECT without LIMIT, asked in pages of the pool's row limit.
+
+    Without ORDER BY the pages follow the store's index order, the same for every
+    page of one build: sorting a whole index would cost more than reading it.
+    """
+    size = current_app.config["PASSERELLES"]["max_rows"]
+    rows: list[Binding] = []
+    while True:
+        chunk = select(f"{text}\nLIMIT {size} OFFSET {len(rows)}", substitutions)
+        rows += chunk
+        if len(chunk) < size:
+            return rows
+
+
+def build_key() -> str:
+    """The build the store link points at now: what the caches are keyed by."""
+    return str(Path(current_app.config["PASSERELLES"]["store"]).resolve())
+
+
+@dataclass(frozen=True)
+class Event:
+    iri: str
+    types: frozenset[str] = frozenset()
+    start: Mapping[str, str] | None = None  # SPARQL JSON terms, as the rows carry them
+    end: Mapping[str, str] | None = None
+    parent: str | None = None
+    places: tuple[str, ...] = ()
+    status: str | None = None
+    number: int | None = None
+
+
+@dataclass
+class Name:
+    """One label of one resource, folded for the search."""
+
+    folded: str
+    iri: str
+    label: str
+    language: str
+
+
+@dataclass
+class Indexes:
+    labels: dict[str, dict[str, str]]  # IRI -> {language tag: display label}
+    names: list[Name]
+    events: dict[str, Event]
+    coordinates: dict[str, tuple[float, float]]
+    types: dict[str, frozenset[str]] = field(default_factory=dict)  # pages: id/, source/
+    counts: Counter[str] = field(default_factory=Counter)  # every typed subject, by type
+
+    def dates(self, iri: str) -> tuple[Mapping[str, str] | None, Mapping[str, str] | None]:
+        """An event's start and end, else its parent's (a visit happens during its mission)."""
+        event = self.events.get(iri, Event(iri))
+        parent = self.events.get(event.parent or "", Event(""))
+        return event.start or parent.start, event.end or parent.end
+
+
+def _labels(rows: list[Binding]) -> tuple[dict[str, dict[str, str]], list[Name]]:
+    rank = {p: i for i, p in enumerate(LABEL_PROPERTIES)}
+    display: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
+    names = []
+    for row in rows:
+        iri, p, term = row["s"]["value"], row["p"]["value"], row["label"]
+        language, text = term.get("xml:lang", ""), term["value"]
+        names.append(Name(fold(text), iri, text, language))
+        if p in rank and rank[p] < display[iri].get(language, (99, ""))[0]:
+            display[iri][language] = (rank[p], text)
+    labels = {iri: {lang: text for lang, (_, text) in by.items()} for iri, by in display.items()}
+    return labels, names
+
+
+def _events(rows: list[Binding]) -> dict[str, Event]:
+    facts: dict[str, dict[str, list[Mapping[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        facts[row["event"]["value"]][row["p"]["value"]].append(row["o"])
+    events = {}
+    for iri, by in facts.items():
+        number = by.get(ESS + "missionNumber")
+        events[iri] = Event(
+            iri,
+            frozenset(t["value"] for t in by.get(RDF_TYPE, [])),
+            next(iter(by.get(SCHEMA + "startDate", [])), None),
+            next(iter(by.get(SCHEMA + "endDate", [])), None),
+            next((t["value"] for t in by.get(SCHEMA + "superEvent", [])), None),
+            tuple(sorted({t["value"] for t in by.get(SCHEMA + "location", [])})),
+            next((t["value"] for t in by.get(SCHEMA + "eventStatus", [])), None),
+            int(number[0]["value"]) if number else None,
+        )
+    return events
+
+
+def _coordinates(rows: list[Binding]) -> dict[str, tuple[float, float]]:
+    found = {}
+    for row in rows:
+        try:
+            found[row["place"]["value"]] = (float(row["lat"]["value"]), float(row["long"]["value"]))
+        except ValueError:
+            continue  # a malformed number is not a position
+    return found
+
+
+@cache
+def _indexes(build: str, base: str) -> Indexes:
+    labels, names = _labels(select_all(page_query("index-labels").text))
+    for term, names_of_term in TERMS.items():
+        labels.setdefault(term, names_of_term)
+    indexes = Indexes(
+        labels,
+        names,
+        _events(select_all(page_query("index-events").text)),
+        _coordinates(select_all(page_query("index-places").text)),
+    )
+    types: dict[str, set[str]] = defaultdict(set)
+    for row in select_all(page_query("index-instances").text):
+        iri, kind = row["s"]["value"], row["type"]["value"]
+        indexes.counts[kind] += 1
+        if iri.startswith((base + "id/", base + "source/")) and "#" not in iri:
+            types[iri].add(kind)
+    indexes.types = {iri: frozenset(kinds) for iri, kinds in types.items()}
+    return indexes
+
+
+def indexes() -> Indexes:
+    """The indexes of the build being served (read on first use; one lookup per request)."""
+    if "passerelles_indexes" not in g:
+        g.passerelles_indexes = _indexes(build_key(), current_app.config["PASSERELLES"]["base"])
+    return g.passerelles_indexes  # type: ignore[no-any-return]
