@@ -80,7 +80,8 @@ class Prepared:
 def _fingerprint(name: str) -> str:
     """What the prepared data depends on: the sources and, for synthetic data, the generator."""
     digest = hashlib.sha256(name.encode())
-    parts = ["ontology", "queries/rules"] + (["data"] if name == "real" else ["bench/generate.py"])
+    generator = ["bench/generate.py", "data/roles.ttl"]  # the generator copies the roles in
+    parts = ["ontology", "queries/rules"] + (["data"] if name == "real" else generator)
     for part in parts:
         path = ROOT / part
         for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
@@ -835,7 +836,7 @@ def _numbers(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=BENCH / "results" / "endpoint.csv",
+    default=Path("bench/results/endpoint.csv"),
     show_default=True,
     help="CSV file of the results.",
 )

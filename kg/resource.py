@@ -110,9 +110,11 @@ def part_label(iri: str, labels: Labels, lang: str, words: Mapping[str, str]) ->
     base, _, fragment = iri.partition("#")
     if not fragment:
         return None
-    kind = fragment.split("-")[0]
+    kind, _, rest = fragment.partition("-")
     owner = pick(labels.get(base, {}), lang) or compact(base)
-    return f"{owner} · {words.get(kind, fragment)}"
+    if kind not in words:
+        return f"{owner} · {fragment}"
+    return f"{owner} · {words[kind]}" + (f" ({rest.replace('-', ' ')})" if rest else "")
 
 
 def value(
@@ -130,6 +132,7 @@ def value(
 def _properties(
     statements: Mapping[str, Mapping[str, Value]], vocabulary: Labels, lang: str
 ) -> list[Property]:
+    """The statements by property, labelled; names first, then by label."""
     properties = []
     for p, values in statements.items():
         # The same words in two languages ("Bordeaux"@fr, "Bordeaux"@en) are shown once.
@@ -140,8 +143,16 @@ def _properties(
         properties.append(
             Property(p, term_label(p, vocabulary, lang), shown[:SHOWN_VALUES], len(shown))
         )
+    mine = lang.split("-")[0].lower()
     for prop in properties:
-        prop.values.sort(key=lambda v: (v.kind != "uri", v.text.lower()))
+        # Links first, then the texts in the reader's language, then the others.
+        prop.values.sort(
+            key=lambda v: (
+                v.kind != "uri",
+                (v.language or mine).split("-")[0].lower() != mine,
+                v.text.lower(),
+            )
+        )
     rank = {iri: i for i, iri in enumerate(NAME_PROPERTIES)}
     properties.sort(key=lambda prop: (rank.get(prop.iri, len(rank)), prop.label.lower()))
     return properties

@@ -163,11 +163,26 @@ def events(ctx: Context, roles: Mapping[str, Iterable[str]]) -> list[Dated]:
 
 
 def encounters(
-    ctx: Context, rows: Iterable[Binding], one: str, other: str, number: int
+    ctx: Context,
+    rows: Iterable[Binding],
+    one: str,
+    other: str,
+    number: int,
+    counted: Sequence[Binding] = (),
 ) -> Paged[EncounterGroup]:
-    """One page of encounters, in date order, grouped by the event they happened during.
+    """One page of encounters, grouped by the event they happened during, in date order.
 
-    Sorted by cheap keys first; only the page's encounters are dressed as values."""
+    ``rows`` hold one page as the query read it (a page and one row more, telling that
+    another page follows); ``counted`` how many rows there are in all (``?rows``) and how
+    many encounters (``?n``: an encounter between two people of one organisation is read
+    once for each). Without counts, ``rows`` are all the encounters."""
+    found = _unique(rows, "encounter")
+    if counted:
+        total_rows, total = (int(counted[0][k]["value"]) for k in ("rows", "n"))
+        found = found[:PAGE_SIZE]
+    else:
+        total_rows = total = len(found)
+        found = found[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
 
     def key(row: Binding) -> tuple[str, ...]:
         event = row["event"]["value"]
@@ -180,10 +195,8 @@ def encounters(
             ctx.name(row[other]["value"]).lower(),
         )
 
-    found = sorted(_unique(rows, "encounter"), key=key)
-    page = paginate(found, number)
     groups: dict[str, EncounterGroup] = {}
-    for row in page.items:
+    for row in sorted(found, key=key):
         event = row["event"]["value"]
         if event not in groups:
             groups[event] = EncounterGroup(dated(ctx, event), [])
@@ -195,7 +208,8 @@ def encounters(
                 ctx.iri(row["evidence"]["value"]),
             )
         )
-    return Paged(list(groups.values()), page.number, page.count, page.total)
+    count = max(1, -(-total_rows // PAGE_SIZE))
+    return Paged(list(groups.values()), min(max(number, 1), count), count, total)
 
 
 def located(ctx: Context, iri: str, how: str | None = None) -> Located:
@@ -223,8 +237,8 @@ def person(ctx: Context, iri: str, rows: Sequence[Binding], number: int = 1) -> 
     return PersonPage(
         memberships(ctx, by["membership"], "organisation"),
         events(ctx, roles),
-        encounters(ctx, by["encounter"], "resource", "other", number),
-        len({row["other"]["value"] for row in by["encounter"]}),
+        encounters(ctx, by["encounter"], "resource", "other", number, by["encounters"]),
+        int(by["met"][0]["n"]["value"]) if by["met"] else 0,
     )
 
 
@@ -275,7 +289,7 @@ def organisation(
         sorted(places, key=lambda p: p.place.text.lower()),
         _visits(ctx, visited),
         events(ctx, roles),
-        encounters(ctx, by["encounter"], "person", "other", number),
+        encounters(ctx, by["encounter"], "person", "other", number, by["encounters"]),
     )
 
 
@@ -333,7 +347,7 @@ def event(ctx: Context, iri: str, rows: Sequence[Binding], number: int = 1) -> E
         [located(ctx, place) for place in places],
         _delegations(ctx, by["delegation"]),
         sorted(sub_events, key=lambda d: d.key),
-        encounters(ctx, by["encounter"], "a", "b", number),
+        encounters(ctx, by["encounter"], "a", "b", number, by["encounters"]),
     )
 
 

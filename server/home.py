@@ -14,16 +14,18 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from kg.labels import fold, pick
 from kg.resource import Value
 from kg.sections import Paged, paginate
 from kg.terms import SOURCE_DOCUMENT
-from server.formatting import format_period, local_path, local_url
+from server.formatting import local_path, local_url
 from server.i18n import words
 from server.indexes import ESS, Indexes, Name, build_key, indexes, page_query, select_all
 from server.linked_data import reader_language
+from server.resource_page import json_ld
+from server.visuals import timeline_events
 
 bp = Blueprint("home", __name__)
 
@@ -112,30 +114,6 @@ def organisation_tree(found: Indexes, lang: str) -> list[dict[str, Any]]:
     return level(paths, 0)
 
 
-def timeline(found: Indexes, lang: str) -> list[dict[str, Any]]:
-    """What ``_timeline.html`` draws: the dated missions, forums and meetings, in order."""
-    items = []
-    for event in found.events.values():
-        kinds = [k for k in TIMELINE if k in event.types]
-        start, end = found.dates(event.iri)
-        if kinds and start:
-            when = format_period(term(start), term(end), lang, words(lang)["from_to"])
-            items.append(
-                {
-                    "iri": event.iri,
-                    "label": name(found, event.iri, lang),
-                    "url": local_url(event.iri),
-                    "start": start["value"],
-                    "end": (end or start)["value"],
-                    "when": when,
-                    "kind": TIMELINE[kinds[0]],
-                    "kind_label": name(found, kinds[0], lang),
-                    "planned": event.status == SCHEDULED,
-                }
-            )
-    return sorted(items, key=lambda e: (e["start"], e["label"]))
-
-
 def term(literal: Any) -> Value | None:
     return Value(literal["value"], "literal", datatype=literal.get("datatype")) if literal else None
 
@@ -157,12 +135,12 @@ def by_language(response: Response) -> Response:
 def home() -> str:
     """What the dataset is and where it comes from, its figures, and the ways in."""
     lang = reader_language()
-    return _home(build_key(), lang, request.full_path)
+    return _home(build_key(), lang, request.url)
 
 
 @lru_cache(maxsize=32)
-def _home(build: str, lang: str, path: str) -> str:
-    """The home page changes with the build, the language and the query string only: it is
+def _home(build: str, lang: str, url: str) -> str:
+    """The home page changes with the build, the language and its URL only: it is
     made once for each (its lists sort every organisation and person by name)."""
     found = indexes()
     base = current_app.config["PASSERELLES"]["base"]
@@ -178,13 +156,39 @@ def _home(build: str, lang: str, path: str) -> str:
         counts={key: found.counts.get(cls, 0) for key, cls in COUNTED.items()},
         tree=organisation_tree(found, lang),
         people=people,
-        events=timeline(found, lang),
+        # Visits have no dates of their own: the timeline shows their missions.
+        events=[e for e in timeline_events(lang) if e["kind"] != "visit"],
         source=f"{base}source/{str(SOURCE_DOCUMENT).rsplit('/', 1)[-1]}",
         glossary=f"{base}id/concept/ess-glossary",
         licence=LICENCE,
         network_page=network_page(),
         shown=SHOWN,
+        jsonld=json_ld(dataset_jsonld(lang)),
     )
+
+
+def dataset_jsonld(lang: str) -> dict[str, Any]:
+    """schema.org's description of the dataset, for search engines."""
+    root = request.url_root
+    dumps = [("passerelles.ttl.gz", "text/turtle"), ("passerelles.nq.gz", "application/n-quads")]
+    return {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "@id": url_for("dataset.void", _external=True) + "#dataset",
+        "name": "Passerelles",
+        "description": words(lang)["about"],
+        "url": root,
+        "license": LICENCE,
+        "inLanguage": ["fr", "en"],
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "encodingFormat": media,
+                "contentUrl": url_for("dataset.dump", name=name, _external=True),
+            }
+            for name, media in dumps
+        ],
+    }
 
 
 def kind_of(iri: str, base: str) -> str:

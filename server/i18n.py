@@ -1,8 +1,5 @@
-"""The interface's own words in French and English (the data brings its own labels).
-
-``TERMS`` names the few vocabulary terms the data uses that the ontology does not
-label; the ontology's own labels always come first (see ``indexes``).
-"""
+"""The interface's own words in French and English (the data and the ontology bring
+their own labels, vocabulary terms included: see the last section of ontology/ess.ttl)."""
 
 from __future__ import annotations
 
@@ -67,6 +64,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     # event
     "when": ("Quand", "When"),
     "part_of": ("Dans le cadre de", "Part of"),
+    "visited_org": ("Chez", "Visited"),
     "delegations": ("Délégation", "Delegation"),
     "sent_by": ("envoyée par", "sent by"),
     "size": ("{n} personnes", "{n} people"),
@@ -176,50 +174,25 @@ _WORDS: dict[str, tuple[str, str]] = {
     "part_indicator": ("indicateur", "indicator"),
     "part_contact": ("contact", "contact point"),
     "part_association": ("rôle dans le projet", "role in the project"),
+    # pictures (network, map, timeline)
+    "all_missions": ("Toutes les missions", "All missions"),
+    "show": ("Afficher", "Show"),
+    "network_json": ("Données du réseau (JSON)", "Network data (JSON)"),
+    "network_intro": (
+        "Les personnes, organisations et délégations de la coopération, reliées "
+        "par leurs rencontres. Un clic sur un nœud ouvre sa page.",
+        "The people, organisations and delegations of the cooperation, linked "
+        "by their encounters. Click a node to open its page.",
+    ),
+    "between": ("Qui", "Who"),
+    "during": ("Pendant", "During"),
+    "first_of": ("{n} premières rencontres sur {total}", "First {n} encounters of {total}"),
 }
 
 WORDS: dict[str, dict[str, str]] = {
     "fr": {key: fr for key, (fr, _) in _WORDS.items()},
     "en": {key: en for key, (_, en) in _WORDS.items()},
 }
-
-# Terms the data uses that the ontology does not label: {IRI: {language: label}}.
-_T = {
-    "http://www.w3.org/2004/02/skos/core#note": ("note", "note"),
-    "http://xmlns.com/foaf/0.1/page": ("page web", "web page"),
-    "http://xmlns.com/foaf/0.1/givenName": ("prénom", "given name"),
-    "http://xmlns.com/foaf/0.1/familyName": ("nom de famille", "family name"),
-    "https://schema.org/contactPoint": ("point de contact", "contact point"),
-    "https://schema.org/ContactPoint": ("point de contact", "contact point"),
-    "https://schema.org/email": ("adresse électronique", "e-mail address"),
-    "https://schema.org/address": ("adresse", "address"),
-    "https://schema.org/url": ("site web", "website"),
-    "https://schema.org/foundingDate": ("date de création", "founding date"),
-    "https://schema.org/City": ("ville", "city"),
-    "https://schema.org/Country": ("pays", "country"),
-    "https://schema.org/AdministrativeArea": ("territoire", "administrative area"),
-    "https://schema.org/CreativeWork": ("document", "document"),
-    "https://schema.org/WebSite": ("site web", "website"),
-    "https://schema.org/Dataset": ("jeu de données", "dataset"),
-    "http://www.w3.org/ns/org#FormalOrganization": ("organisation formelle",
-                                                    "formal organization"),
-    "http://www.w3.org/ns/org#OrganizationalUnit": ("service", "organizational unit"),
-    "http://www.w3.org/ns/prov#qualifiedAssociation": ("rôle dans le projet",
-                                                       "role in the project"),
-    "http://www.w3.org/ns/prov#Association": ("rôle dans le projet", "role in the project"),
-    "http://www.w3.org/ns/prov#agent": ("acteur", "agent"),
-    "http://www.w3.org/ns/prov#hadRole": ("rôle", "role"),
-    "http://www.w3.org/ns/prov#wasAssociatedWith": ("associé à", "associated with"),
-    "http://purl.org/dc/terms/language": ("langue", "language"),
-    "http://purl.org/dc/terms/date": ("date", "date"),
-    "http://purl.org/dc/terms/created": ("créé le", "created"),
-    "http://purl.org/dc/terms/modified": ("modifié le", "modified"),
-    "http://purl.org/dc/terms/creator": ("auteur", "creator"),
-    "http://purl.org/dc/terms/publisher": ("éditeur", "publisher"),
-    "http://purl.org/dc/terms/rights": ("droits", "rights"),
-    "http://purl.org/dc/terms/hasVersion": ("version", "version"),
-}  # fmt: skip
-TERMS: dict[str, dict[str, str]] = {iri: {"fr": fr, "en": en} for iri, (fr, en) in _T.items()}
 
 
 def words(lang: str) -> dict[str, str]:

@@ -11,8 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.exceptions import NotFound
 
 from kg.executor import QueryFailed, Request
@@ -30,8 +38,9 @@ from server.formatting import (
     value_html,
 )
 from server.i18n import words
-from server.indexes import page_query
+from server.indexes import about, page_query
 from server.negotiate import GRAPH_TYPES, HTML, format_key, media_type, negotiate
+from server.resource_page import render_page
 
 bp = Blueprint("linked_data", __name__)
 
@@ -46,10 +55,6 @@ def iri_of(kind: str, slug: str) -> str:
         abort(404, f"there is no resource at /{kind}/{slug}: not a kind and slug of ours")
     base = current_app.config["PASSERELLES"]["base"]
     return f"{base}source/{slug}" if kind == "source" else f"{base}id/{kind}/{slug}"
-
-
-def about(iri: str) -> Substitutions:
-    return {ox.Variable("resource"): ox.NamedNode(iri)}
 
 
 def resolve(kind: str, slug: str) -> str:
@@ -145,8 +150,6 @@ def data(kind: str, slug: str, ext: str | None = None) -> Response:
 @bp.get("/page/<kind>/<slug>")
 def page(kind: str, slug: str) -> Response:
     """The resource's page, in the reader's language."""
-    from server.resource_page import render_page
-
     iri = iri_of(kind, slug)
     lang = reader_language()
     response = render_page(iri, kind, slug, lang)
@@ -163,8 +166,6 @@ def not_found(error: NotFound) -> Response:
     """A 404 a reader can act on: the message and a search box (plain text for programs)."""
     if request.accept_mimetypes.best != "text/html":
         return error_response(404, error.description or "not found")
-    from flask import render_template
-
     lang = reader_language()
     guess = request.view_args.get("slug", "") if request.view_args else ""
     body = render_template(

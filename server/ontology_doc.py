@@ -37,6 +37,15 @@ SECTIONS = (  # (i18n key, the type that puts a term in the section)
     ("object_properties", OWL + "DatatypeProperty"),
     ("evidence_kinds", ESS + "EvidenceKind"),
 )
+CHARACTERISTICS = {
+    OWL + c
+    for c in (
+        "SymmetricProperty",
+        "FunctionalProperty",
+        "TransitiveProperty",
+        "InverseFunctionalProperty",
+    )
+}
 LINKS = (  # (i18n key, property) shown under each term
     ("subclass_of", RDFS + "subClassOf"),
     ("subproperty_of", RDFS + "subPropertyOf"),
@@ -94,16 +103,11 @@ def documentation(lang: str) -> dict[str, object]:
     def links(term: Term) -> list[tuple[str, list[Value]]]:
         found = []
         for key, p in LINKS:
-            values = [
-                value(t, labels, lang)
-                for t in term.statements.get(p, [])
-                if p != RDF_TYPE
-                or t["value"].startswith(OWL)
-                and "Property" in t["value"]
-                and not t["value"].endswith(("ObjectProperty", "DatatypeProperty"))
-            ]
-            if values:
-                found.append((key, values))
+            shown = term.statements.get(p, [])
+            if p == RDF_TYPE:
+                shown = [t for t in shown if t["value"] in CHARACTERISTICS]
+            if shown:
+                found.append((key, [value(t, labels, lang) for t in shown]))
         return found
 
     header = terms.get(ontology_iri(), Term(ontology_iri()))

@@ -10,7 +10,6 @@ Names, dates and coordinates come from :mod:`server.indexes`, read once per buil
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,11 +17,9 @@ from flask import Response, abort, render_template, request
 
 from kg import sections
 from kg.resource import Binding, Description, Value, describe, incoming
-from server.answers import select
-from server.formatting import format_literal, local_url
+from server.formatting import local_url
 from server.i18n import part_words
-from server.indexes import Indexes, indexes, together
-from server.linked_data import about
+from server.indexes import Indexes, about, indexes, select_all, together
 
 TEMPLATES = {kind: f"{kind}.html" for kind in sections.BUILDERS}
 SCHEMA_TYPES = {
@@ -85,13 +82,15 @@ def page_rows(iri: str, kind: str) -> dict[str, list[Binding]]:
     names = (
         ("outgoing", "incoming", kind) if kind in sections.BUILDERS else ("outgoing", "incoming")
     )
-    text = re.sub(
-        r"LIMIT \d+ OFFSET \d+",
-        f"LIMIT {size} OFFSET {(number('in') - 1) * size}",
-        together(*names),
+    # The queries mark the lists they read a page of with LIMIT 50 (the incoming links)
+    # and LIMIT 51 (a section's list: one row more tells that another page follows).
+    text = together(*names)
+    text = text.replace("LIMIT 50 OFFSET 0", f"LIMIT {size} OFFSET {(number('in') - 1) * size}")
+    text = text.replace(
+        "LIMIT 51 OFFSET 0", f"LIMIT {size + 1} OFFSET {(number('more') - 1) * size}"
     )
     found: dict[str, list[Binding]] = {name: [] for name in names}
-    for row in select(text, about(iri)):
+    for row in select_all(text, about(iri), stable=False):
         found[row["query"]["value"]].append(row)
     return found
 
@@ -181,7 +180,9 @@ def describe_page(iri: str, kind: str, lang: str) -> dict[str, Any]:
         "section": section,
         "incoming": links,
         "incoming_total": total,
-        "incoming_pages": sections.Paged([], number("in"), max(1, -(-total // 50)), total),
+        "incoming_pages": sections.Paged(
+            [], number("in"), max(1, -(-total // sections.PAGE_SIZE)), total
+        ),
         "parts": [
             part
             for part in resource.parts
@@ -203,8 +204,6 @@ def render_page(iri: str, kind: str, slug: str, lang: str) -> Response:
         slug=slug,
         lang=lang,
         map_places=map_places,
-        literal=format_literal,
-        Value=Value,
         **view,
     )
     return Response(body, content_type="text/html; charset=utf-8")

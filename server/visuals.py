@@ -51,26 +51,6 @@ NODE_KINDS = {"person": "http://xmlns.com/foaf/0.1/Person",
               "delegation": ESS + "Delegation"}  # fmt: skip
 PLANNED = "https://schema.org/EventScheduled"
 TABLE_ROWS = 500  # encounters listed under the picture on /network; the JSON has them all
-# Words of the pictures that server/i18n.py does not have (yet): key -> (French, English).
-_WORDS = {
-    "all_missions": ("Toutes les missions", "All missions"),
-    "show": ("Afficher", "Show"),
-    "network_json": ("Données du réseau (JSON)", "Network data (JSON)"),
-    "network_intro": ("Les personnes, organisations et délégations de la coopération, reliées "
-                      "par leurs rencontres. Un clic sur un nœud ouvre sa page.",
-                      "The people, organisations and delegations of the cooperation, linked "
-                      "by their encounters. Click a node to open its page."),
-    "between": ("Qui", "Who"),
-    "during": ("Pendant", "During"),
-    "first_of": ("{n} premières rencontres sur {total}", "First {n} encounters of {total}"),
-}  # fmt: skip
-
-
-@bp.app_template_global()
-def visual_words(lang: str) -> dict[str, str]:
-    """The pictures' own words in the reader's language (French for any fr-*)."""
-    french = lang.lower().startswith("fr")
-    return {key: pair[0 if french else 1] for key, pair in _WORDS.items()}
 
 
 @cache

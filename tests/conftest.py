@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from kg.build import build
 from kg.store import open_store
 
-pytest_plugins = ["server_fixtures"]
+pytest_plugins = ["server_fixtures", "browser_fixtures"]
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT_PARTS = ("ontology", "data", "queries")

@@ -31,7 +31,7 @@ def test_measure_our_server_on_the_real_data(built_store_path: Path, tmp_path: P
     """Every query of the mix, about 1 s in all with one client: answers and latencies."""
     prepared = bench.Prepared("real", built_store_path.parent, {})
     params = bench._params(prepared)
-    assert len(params["person"]) == 22 and params["organisation"] and params["region"]
+    assert params["person"] and params["organisation"] and params["region"]
     with bench.running("ours", prepared, 30.0, tmp_path / "server.log") as endpoint:
         rows = [
             bench.measure(endpoint, query, params[query.param], 1, 0.35, 1000)

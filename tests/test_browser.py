@@ -12,43 +12,19 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from server_fixtures import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 SCREENSHOTS = Path(os.environ.get("TEST_OUTPUT", "test-output")) / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ID = "https://w3id.org/passerelles/id/"
 NETWORK_DRAWN = "() => window.passerellesNetwork && window.passerellesNetwork.nodes().length > 10"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Debian chromium. Module-scoped: Playwright's sync API runs one at a time,
-    and test_yasgui.py starts its own."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Debian's chromium is not installed: run scripts/install-system-packages.sh")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 class Visit:

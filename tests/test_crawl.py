@@ -1,5 +1,5 @@
 """The whole dataset, browsed and handed out: a crawl of the site from the home page,
-the sitemap, the VoID/DCAT description and the dumps.
+the home page, the search, the sitemap, the VoID/DCAT description and the dumps.
 
 The crawl follows every same-site link of every HTML page (each page once, whatever its
 ``?lang=``), expects every answer to be 200, and must reach the page of every instance
@@ -31,15 +31,22 @@ INSTANCES = f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o
 
 
 class Links(HTMLParser):
+    """The links of a page, and what an anchor or a heading count needs: ids and h1s."""
+
     def __init__(self, html: str) -> None:
         super().__init__()
         self.hrefs: list[str] = []
+        self.ids: list[str] = []
+        self.h1 = 0
         self.feed(html)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        href = dict(attrs).get("href")
-        if tag in ("a", "link") and href:
-            self.hrefs.append(href)
+        found = dict(attrs)
+        if tag in ("a", "link") and found.get("href"):
+            self.hrefs.append(found["href"] or "")
+        if found.get("id"):
+            self.ids.append(found["id"] or "")
+        self.h1 += tag == "h1"
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +76,8 @@ def same_site(href: str) -> str | None:
 
 
 def crawl(client: FlaskClient) -> dict[str, int]:
-    """Every same-site page reachable from ``/``, with its status."""
+    """Every same-site page reachable from ``/``, with its status (or 0 for an HTML page
+    whose ids are not unique or that has not exactly one h1)."""
     seen: dict[str, int] = {}
     queue = deque(["/"])
     while queue and len(seen) < LIMIT:
@@ -78,8 +86,11 @@ def crawl(client: FlaskClient) -> dict[str, int]:
             continue
         response = client.get(path, headers={"Accept": BROWSER})
         seen[path] = response.status_code
-        if response.mimetype == "text/html" and not path.startswith("/dumps/"):
-            for href in Links(response.get_data(as_text=True)).hrefs:
+        if response.mimetype == "text/html":
+            page = Links(response.get_data(as_text=True))
+            if len(set(page.ids)) != len(page.ids) or page.h1 != 1:
+                seen[path] = 0
+            for href in page.hrefs:
                 found = same_site(href)
                 if found and found not in seen:
                     queue.append(found)
@@ -126,6 +137,32 @@ def test_browse_by_facet(client: FlaskClient) -> None:
     page = client.get(f"/browse/organisation?country={canada}&region=-&form=-").get_data(True)
     assert "Recyclage Vanier" in page and "Co-Actions" not in page
     assert "Noémie Escortell" in client.get("/browse/person").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("méduse", "meduse"),
+        ("meduse", "meduse"),
+        ("MEDUSE", "meduse"),
+        ("noemie", "noemie-escortell"),
+    ],
+)
+def test_search_ignores_accents_and_case(client: FlaskClient, query: str, slug: str) -> None:
+    results = client.get("/search", query_string={"q": query, "format": "json"}).get_json()
+    assert (
+        results["results"][0]["url"]
+        == f"/page/{'person' if 'noemie' in slug else 'organisation'}/{slug}"
+    )
+    html = client.get("/search", query_string={"q": query}).get_data(as_text=True)
+    assert f'<a href="{results["results"][0]["url"]}">' in html
+
+
+def test_search_finds_labels_in_both_languages(client: FlaskClient) -> None:
+    for query in ("3rd cooperation", "3e mission"):
+        found = client.get("/search", query_string={"q": query, "format": "json"}).get_json()
+        assert found["results"][0]["iri"] == BASE + "id/event/mission-3"
+        assert found["results"][0]["kind"] == "event"
 
 
 def test_sitemap_lists_every_instance(client: FlaskClient, instances: set[str]) -> None:

@@ -32,6 +32,7 @@ RDF = {  # Accept -> (suffix, rdflib parser)
     "application/n-triples": ("nt", "nt"),
 }
 HOSTILE = "<script>alert(1)</script>"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 IRI_ISH = 'https://evil.example/"><script>alert(2)</script>'
 
 
@@ -242,7 +243,7 @@ def test_mission_page(client: FlaskClient) -> None:
     mission = page(client, "/page/event/mission-2?lang=en")
     facts = mission.text("dl", **{"class": "facts"})
     assert "from 8 May 2017 to 12 May 2017" in facts and "Nouvelle-Aquitaine" in facts
-    delegation = mission.section("delegation")
+    delegation = mission.section("delegations")
     assert "8 people, whose names the source does not give" in delegation
     assert not mission.all("ul", **{"class": "members"})
     assert "Visit: Méduse (2nd mission)" not in mission.section("inside")
@@ -285,32 +286,6 @@ def test_every_page_embeds_schema_org(client: FlaskClient) -> None:
     assert data["@id"] == BASE + "id/event/mission-3"
 
 
-# -- search ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("query", "slug"),
-    [
-        ("méduse", "meduse"),
-        ("meduse", "meduse"),
-        ("MEDUSE", "meduse"),
-        ("noemie", "noemie-escortell"),
-    ],
-)
-def test_search_ignores_accents_and_case(client: FlaskClient, query: str, slug: str) -> None:
-    results = client.get("/search", query_string={"q": query, "format": "json"}).get_json()
-    assert results["results"][0]["url"].endswith(slug)
-    html = page(client, f"/search?q={query}")
-    assert html.all("a", href=results["results"][0]["url"])
-
-
-def test_search_finds_labels_in_both_languages(client: FlaskClient) -> None:
-    for query in ("3rd cooperation", "3e mission"):
-        found = client.get("/search", query_string={"q": query, "format": "json"}).get_json()
-        assert found["results"][0]["iri"] == BASE + "id/event/mission-3"
-        assert found["results"][0]["kind"] == "event"
-
-
 # -- hostile labels and long lists, on a tiny store -----------------------------------------
 
 
@@ -322,7 +297,17 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
         f"org:memberOf <{BASE}id/organisation/tiny> .\n"
         for n in range(60)
     )
+    encounters = "".join(
+        f'<{BASE}id/person/q{n:02}> a foaf:Person ; foaf:name "Q{n:02}" .\n'
+        f"<{BASE}id/event/e1#encounter-{n}> a ess:Encounter ; ess:during <{BASE}id/event/e1> ; "
+        f"ess:participant <{BASE}id/person/p00>, <{BASE}id/person/q{n:02}> ; "
+        "ess:evidence ess:TravelledTogether .\n"
+        for n in range(60)
+    )
     data = f"""@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix ess: <https://w3id.org/passerelles/ontology#> .
+<{BASE}id/event/e1> a ess:CooperationMission ; foaf:name "E1" .
+{encounters}
 @prefix org: <http://www.w3.org/ns/org#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 <{BASE}id/organisation/tiny> a org:Organization ; skos:prefLabel "{HOSTILE}"@fr ;
@@ -376,6 +361,27 @@ def test_hostile_labels_in_search_results(tiny: FlaskClient) -> None:
     assert results[0]["label"] == HOSTILE
 
 
+@pytest.mark.parametrize("path", ["/page/person/p00", "/page/event/e1"])
+def test_long_lists_of_encounters_are_paged(tiny: FlaskClient, path: str) -> None:
+    def more(found: Page, rel: str) -> list[str]:
+        return [a["href"] for a, _ in found.all("a", rel=rel) if a["href"].endswith("#encounters")]
+
+    first = page(tiny, path)
+    assert "(60)" in first.section("encounters")
+    assert len(first.all("span", **{"class": "evidence"})) == 50
+    [following] = more(first, "next")
+    second = page(tiny, path + following.split("#")[0])
+    assert len(second.all("span", **{"class": "evidence"})) == 10
+    assert more(second, "prev") and not more(second, "next")
+    met = {
+        href
+        for found in (first, second)
+        for href in found.links
+        if href.startswith("/page/person/q")
+    }
+    assert len(met) == 60
+
+
 def test_incoming_links_are_counted_and_paged(tiny: FlaskClient) -> None:
     first = page(tiny, "/page/organisation/tiny")
     incoming = first.section("incoming")
@@ -385,3 +391,15 @@ def test_incoming_links_are_counted_and_paged(tiny: FlaskClient) -> None:
     second = page(tiny, "/page/organisation/tiny" + next_link["href"].split("#")[0])
     assert sum(text.startswith("Person") for _, text in second.all("a")) == 10
     assert second.all("a", rel="prev") and not second.all("a", rel="next")
+
+
+def test_pages_are_whole_under_a_small_row_limit(built_store_path: Path) -> None:
+    """The server's own queries are read in pages of the row limit, never cut by it."""
+    small = create_app({"store": str(built_store_path), "max_rows": 7})
+    try:
+        found = page(small.test_client(), "/page/organisation/fabrique-pola?lang=en")
+        assert "Blaise Mercier" in found.section("people")
+        assert "Nouvelle-Aquitaine" in found.section("where")
+        assert found.section("encounters").startswith("Encounters of its people (17)")
+    finally:
+        small.extensions["passerelles.pool"].close()

@@ -137,7 +137,7 @@ def test_glossary_scheme_and_slugs(glossary: Graph) -> None:
     assert glossary.value(SCHEME, DCTERMS.license) == CC_BY
     assert (SCHEME, PROV.wasDerivedFrom, SOURCE_DOCUMENT) in glossary
     for name in ("cae", "scop", "scic", "cooperative-loi-1947"):  # "a CAE may be a SCOP, …"
-        assert (CPT[name], DCTERMS.source, SRC["les-cae-coop-cadre-juridique"]) in glossary, name
+        assert (CPT[name], DCTERMS.source, SRC["les-cae-cadre-juridique"]) in glossary, name
 
 
 def test_every_concept_is_complete(glossary: Graph) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import pyoxigraph as ox
+
 from kg import sections
 from kg.resource import describe, humanise, incoming, part_label, term_label
 
@@ -57,7 +59,7 @@ def test_humanise_and_term_label() -> None:
 
 def test_a_part_is_named_after_its_resource() -> None:
     part = NOEMIE + "#membership-co-actions"
-    assert part_label(part, LABELS, "fr", WORDS) == "Noémie Escortell · membership"
+    assert part_label(part, LABELS, "fr", WORDS) == "Noémie Escortell · membership (co actions)"
     assert part_label(NOEMIE, LABELS, "fr", WORDS) is None
 
 
@@ -94,8 +96,8 @@ def test_incoming_counts_and_one_page() -> None:
     [prop] = incoming(rows, LABELS, "fr", WORDS)
     assert (prop.count, prop.more) == (120, 118)
     assert [v.label for v in prop.values] == [
-        "Cécile Marsan · membership",
-        "Noémie Escortell · membership",
+        "Cécile Marsan · membership (co actions)",
+        "Noémie Escortell · membership (co actions)",
     ]
 
 
@@ -134,6 +136,8 @@ def test_person_sections() -> None:
         encounter(1, VISIT, CECILE, "MetDuringVisit"),
         encounter(2, MISSION, CECILE, "TravelledTogether"),
         encounter(2, MISSION, CECILE, "TravelledTogether"),  # the same encounter twice
+        row(section="encounters", rows=lit("3"), n=lit("2")),
+        row(section="met", n=lit("1")),
     ]
     page = sections.person(context({MISSION: ("2016-09-05", "2016-09-10")}), NOEMIE, rows)
     assert [(m.who.label, m.role) for m in page.memberships] == [("Co-Actions", None)]
@@ -215,3 +219,29 @@ def test_place_groups_what_is_located_there() -> None:
 def test_paginate_clamps_the_page_number() -> None:
     assert sections.paginate(list(range(10)), 9, size=4).items == [8, 9]
     assert sections.paginate([], 1).count == 1
+
+
+def test_texts_in_the_readers_language_come_first() -> None:
+    rows = [
+        row(s=uri(MISSION), p=uri(SKOS + "prefLabel"), o=lit("1st cooperation mission", "en")),
+        row(s=uri(MISSION), p=uri(SKOS + "prefLabel"), o=lit("1re mission de coopération", "fr")),
+    ]
+    for lang, first in (("fr-CA", "fr"), ("en", "en")):
+        [names] = describe(MISSION, rows, LABELS, lang).properties
+        assert names.values[0].language == first
+
+
+def test_tsv_cells_read_back_as_terms() -> None:
+    """The server reads its own queries' rows as TSV (N-Triples terms) into JSON terms."""
+    from server.indexes import _term
+
+    for literal in (
+        ox.Literal('tab\tline\nquote" back\\ é'),
+        ox.Literal("x", language="fr-ca"),
+        ox.Literal("2017-05", datatype=ox.NamedNode(XSD + "gYearMonth")),
+    ):
+        term = _term(str(literal))
+        assert term["value"] == literal.value
+        assert term.get("xml:lang") == (literal.language or None)
+    assert _term(f"<{ID}x>") == {"type": "uri", "value": ID + "x"}
+    assert _term(f'"8"^^<{XSD}string>') == {"type": "literal", "value": "8"}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -204,14 +203,6 @@ def test_the_noscript_form_queries_the_endpoint(client: FlaskClient) -> None:
 
 # ---- A real browser -------------------------------------------------------------------------
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # A strict policy the page works under (the server may send it): no inline script, no eval.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -219,22 +210,6 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 XSS_LITERAL = '<img src=x onerror="window.__xss=1">'
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Headless Debian chromium driven by Playwright; skips when either is missing."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Debian's chromium is not installed (scripts/install-system-packages.sh)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("the playwright Python package is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
