@@ -62,6 +62,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("max_rows", 10_000, "Most result rows (or triples) a query returns.", int),
         Setting("max_query_bytes", 100_000, "Largest query text accepted, in bytes.", int),
         Setting(
+            "map_tiles", "", "Map tile URL template for the pages' maps; none: offline markers."
+        ),
+        Setting(
             "service_allowlist", (), "Endpoints SERVICE may call (space-separated URLs).", _words
         ),
     )

@@ -15,8 +15,7 @@ from kg.store import StoreError
 
 __all__ = ["main"]
 
-SERVE_SETTINGS = ("store", "host", "port", "workers", "threads", "timeout", "max_rows",
-                  "max_query_bytes", "service_allowlist")  # fmt: skip
+SERVE_SETTINGS = tuple(name for name in settings.SETTINGS if name != "lang")
 CLICK_TYPES = {int: int, float: float}
 
 

@@ -15,8 +15,8 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 
 def shown_default(default: object) -> str:
     if isinstance(default, tuple):
-        return " ".join(default) or "(empty)"
-    return str(default)
+        default = " ".join(default)
+    return str(default) or "(empty)"
 
 
 def test_readme_opens_with_the_two_commands() -> None:
