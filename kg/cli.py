@@ -57,6 +57,9 @@ def errors_exit(command: F) -> F:
             click.echo(error.report.text(kwargs.get("lang", "en")), err=True)
             click.echo(f"Error: {error}; nothing was published.", err=True)
             sys.exit(EXIT_NOT_CONFORMING)
+        except BrokenPipeError:  # the reader went away (`| head`): not an error of ours
+            sys.stderr.close()
+            sys.exit(0)
         except (SourceError, StoreError, QueryError, OSError) as error:
             click.echo(f"Error: {error}", err=True)
             sys.exit(EXIT_ERROR)

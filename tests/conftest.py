@@ -9,9 +9,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
 
 from kg.build import build
 from kg.store import open_store
+from server import create_app
 
 pytest_plugins = ["server_fixtures", "browser_fixtures"]
 
@@ -38,6 +41,19 @@ def project(tmp_path: Path) -> Path:
     for part in PROJECT_PARTS:
         shutil.copytree(ROOT / part, tmp_path / part)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def app(built_store_path: Path) -> Iterator[Flask]:
+    """The web app on the built store (Flask's own fixture names: app, client, runner)."""
+    app = create_app({"store": str(built_store_path)})
+    yield app
+    app.extensions["passerelles.pool"].close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import gzip
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
@@ -20,8 +19,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
-
-from server import create_app
 
 BASE = "https://w3id.org/passerelles/"
 LIMIT = 3000  # pages: the shipped data has a few hundred
@@ -47,18 +44,6 @@ class Links(HTMLParser):
         if found.get("id"):
             self.ids.append(found["id"] or "")
         self.h1 += tag == "h1"
-
-
-@pytest.fixture(scope="module")
-def app(built_store_path: Path) -> Iterator[Flask]:
-    app = create_app({"store": str(built_store_path)})
-    yield app
-    app.extensions["passerelles.pool"].close()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 
@@ -78,18 +77,6 @@ class Page(HTMLParser):
     @property
     def links(self) -> list[str]:
         return [a["href"] for a, _ in self.all("a") if "href" in a]
-
-
-@pytest.fixture(scope="module")
-def app(built_store_path: Path) -> Iterator[Flask]:
-    app = create_app({"store": str(built_store_path)})
-    yield app
-    app.extensions["passerelles.pool"].close()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def page(client: FlaskClient, path: str, **headers: str) -> Page:

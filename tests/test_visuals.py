@@ -8,16 +8,13 @@ HTML is checked by structure (parsed with ``html.parser``); the browser side is 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask, render_template_string
 from flask.testing import FlaskClient
-
-from server import create_app
 
 ID = "https://w3id.org/passerelles/id/"
 ESS = "https://w3id.org/passerelles/ontology#"
@@ -61,18 +58,6 @@ class Html(HTMLParser):
             for t, a, text in self.elements
             if t == tag and all(a.get(k.rstrip("_")) == v for k, v in attrs.items())
         ]
-
-
-@pytest.fixture(scope="module")
-def app(built_store_path: Path) -> Iterator[Flask]:
-    app = create_app({"store": str(built_store_path)})
-    yield app
-    app.extensions["passerelles.pool"].close()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def get_json(client: FlaskClient, path: str, **params: str) -> Any:

@@ -86,18 +86,6 @@ class Page(HTMLParser):
         return json.loads(blocks[0])  # type: ignore[no-any-return]
 
 
-@pytest.fixture
-def app(built_store_path: Path) -> Iterator[Flask]:
-    app = create_app({"store": str(built_store_path)})
-    yield app
-    app.extensions["passerelles.pool"].close()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 def ui(client: FlaskClient, **params: str) -> tuple[str, Page]:
     response = client.get("/sparql", query_string=params, headers={"Accept": "text/html"})
     assert response.status_code == 200
