@@ -44,12 +44,14 @@ def create_app(config: Mapping[str, Any] | None = None, config_file: Path | None
         linked_data,
         ontology_doc,
         openapi,
+        ops,
         queries_api,
         sparql,
         visuals,
     )
 
     errors.init_app(app)
+    ops.init_app(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(queries_api.bp)
     app.register_blueprint(openapi.bp)
