@@ -17,8 +17,9 @@ from kg import __version__, results, settings
 from kg.build import NotConforming, build, stage
 from kg.export import FORMATS as EXPORT_FORMATS
 from kg.export import export
+from kg.links import check_links
 from kg.queries import QueryError, load_queries, load_query, run
-from kg.sources import SourceError
+from kg.sources import SourceError, read_sources
 from kg.stats import stats
 from kg.store import StoreError, open_store
 
@@ -229,3 +230,29 @@ def stats_command(store: Path, fmt: str) -> None:
         click.echo(f"{section}:")
         for key, n in rows.items():
             click.echo(f"  {n:>7}  {key}")
+
+
+@main.group("links")
+def links_group() -> None:
+    """The link sets to other open data (data/links/)."""
+
+
+@links_group.command("check")
+@root_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@errors_exit
+def links_check_command(root: Path, fmt: str) -> None:
+    """Check every link's syntax for its scheme (Wikidata, GeoNames, SIREN, SIRET, NEQ, INSEE).
+
+    Exit 0 when every link passes, 1 when some fail (each listed: resource, link,
+    scheme, reason).
+    """
+    problems = check_links(read_sources(root))
+    if fmt == "json":
+        click.echo(json.dumps([vars(p) for p in problems], indent=2, ensure_ascii=False))
+    else:
+        for p in problems:
+            click.echo(f"{p.resource}\t{p.link}\t{p.scheme}\t{p.reason}")
+        click.echo(f"{len(problems)} link(s) failed." if problems else "All links pass.", err=True)
+    if problems:
+        sys.exit(EXIT_ERROR)
