@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 import pyoxigraph as ox
 
-from kg import __version__, results, settings
+from kg import __version__, essglobal, results, settings
 from kg.build import NotConforming, build, stage
 from kg.export import FORMATS as EXPORT_FORMATS
 from kg.export import export
@@ -24,6 +24,12 @@ from kg.stats import stats
 from kg.store import StoreError, open_store
 
 EXIT_ERROR, EXIT_USAGE, EXIT_NOT_CONFORMING = 1, 2, 3
+
+# `export --profile`: name -> the function that writes the store in that profile.
+EXPORT_PROFILES: dict[str, Callable[[ox.Store, str, Any], None]] = {
+    "all": export,
+    "essglobal": essglobal.export,
+}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -199,21 +205,29 @@ def queries_command(root: Path, fmt: str) -> None:
 
 @main.command("export")
 @click.option(
+    "--profile",
+    type=click.Choice(list(EXPORT_PROFILES)),
+    default="all",
+    show_default=True,
+    help="all: the whole graph; essglobal: the organisations in the ESSGLOBAL vocabulary.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(list(EXPORT_FORMATS)),
     default="ttl",
     show_default=True,
-    help="ttl and nt merge all graphs; trig, nq and jsonld keep the named graphs.",
+    help="ttl and nt merge all graphs; trig, nq and jsonld keep the named graphs "
+    "(the essglobal profile is one graph).",
 )
 @click.option(
     "--output", "-o", type=click.File("wb"), default="-", help="File to write (- is stdout)."
 )
 @store_option
 @errors_exit
-def export_command(fmt: str, output: Any, store: Path) -> None:
-    """Write the whole built graph in one RDF format."""
-    export(open_store(store), fmt, output)
+def export_command(profile: str, fmt: str, output: Any, store: Path) -> None:
+    """Write the built graph, or one profile of it, in one RDF format."""
+    EXPORT_PROFILES[profile](open_store(store), fmt, output)
 
 
 @main.command("stats")
