@@ -138,7 +138,7 @@ def machine() -> str:
 
 def served(store: Path, cold: list[str], timed: list[str], extra: list[str]) -> list[Timing]:
     """Pages (and the pictures' JSON) through the app, as the server answers them."""
-    from server import create_app
+    from server import close, create_app
 
     app = create_app({"store": str(store)})
     client = app.test_client()
@@ -170,7 +170,7 @@ def served(store: Path, cold: list[str], timed: list[str], extra: list[str]) -> 
         if extra:
             profile(get, [page[iri] for iri in extra])
     finally:
-        app.extensions["passerelles.pool"].close()
+        close(app)
     return timings
 
 

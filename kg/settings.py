@@ -57,6 +57,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("host", "127.0.0.1", "Address the HTTP server listens on."),
         Setting("port", 5000, "Port the HTTP server listens on.", int),
         Setting("workers", 2, "Query worker processes (each holds the store open).", int),
+        Setting("page_workers", 2, "Query worker processes for the pages' own queries.", int),
         Setting("threads", 8, "HTTP server threads.", int),
         Setting("timeout", 10.0, "Seconds a query may run before it is stopped.", float),
         Setting("max_rows", 10_000, "Most result rows (or triples) a query returns.", int),

@@ -28,14 +28,18 @@ def create_app(config: Mapping[str, Any] | None = None, config_file: Path | None
 
     if not Path(settings["store"]).exists():
         raise StoreError(f"no store at {settings['store']}: run `passerelles build` first")
-    pool = QueryPool(
-        Path(settings["store"]),
-        size=settings["workers"],
-        timeout=settings["timeout"],
-        max_rows=settings["max_rows"],
-    )
-    app.extensions["passerelles.pool"] = pool
-    atexit.register(pool.close)
+    # Two pools: the public's queries (/sparql, /queries) and the server's own (pages,
+    # pictures, dumps), so that slow public queries filling their workers never hold
+    # up a page.
+    for name, size in (("pool", settings["workers"]), ("own_pool", settings["page_workers"])):
+        pool = QueryPool(
+            Path(settings["store"]),
+            size=size,
+            timeout=settings["timeout"],
+            max_rows=settings["max_rows"],
+        )
+        app.extensions[f"passerelles.{name}"] = pool
+        atexit.register(pool.close)
 
     from server import (
         dataset,
@@ -61,3 +65,9 @@ def create_app(config: Mapping[str, Any] | None = None, config_file: Path | None
     app.register_blueprint(dataset.bp)
     app.register_blueprint(ontology_doc.bp)
     return app
+
+
+def close(app: Flask) -> None:
+    """Stop the app's query workers (tests and embedding code; a server stops at exit)."""
+    for name in ("pool", "own_pool"):
+        app.extensions[f"passerelles.{name}"].close()

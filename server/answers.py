@@ -32,12 +32,18 @@ TRUNCATED = "X-Result-Truncated"
 
 
 def pool() -> QueryPool:
+    """The workers of the public's queries (``/sparql``, ``/queries``)."""
     return current_app.extensions["passerelles.pool"]  # type: ignore[no-any-return]
+
+
+def own_pool() -> QueryPool:
+    """The workers of the server's own queries (pages, pictures, dumps)."""
+    return current_app.extensions["passerelles.own_pool"]  # type: ignore[no-any-return]
 
 
 def select(text: str, substitutions: Substitutions | None = None) -> list[dict]:
     """The rows of a SELECT as SPARQL JSON bindings (for the server's own queries)."""
-    result = pool().execute(Request(text, "json", None, substitutions=substitutions or {}))
+    result = own_pool().execute(Request(text, "json", None, substitutions=substitutions or {}))
     return json.loads(result.body)["results"]["bindings"]  # type: ignore[no-any-return]
 
 

@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 
 from kg.terms import PREFIXES, SOURCE_DOCUMENT
-from server.answers import pool
+from server.answers import own_pool
 from server.formatting import local_path
 from server.indexes import build_key, indexes, select_all
 from server.negotiate import GRAPH_TYPES, media_type, negotiate
@@ -44,7 +44,7 @@ def _quads_tsv() -> bytes:
     offset = 0
     while True:
         text = f"{ALL_QUADS}\nLIMIT {size} OFFSET {offset}"
-        body = pool().execute(Request(text, "tsv", None)).body
+        body = own_pool().execute(Request(text, "tsv", None)).body
         chunk = [line + b" ." for line in body.split(b"\n")[1:] if line]
         lines += chunk
         offset += size

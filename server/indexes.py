@@ -22,7 +22,7 @@ from kg.executor import Request
 from kg.labels import fold
 from kg.queries import NamedQuery, Substitutions, load_queries
 from kg.resource import LABEL_PROPERTIES, Binding
-from server.answers import pool
+from server.answers import own_pool
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SCHEMA = "https://schema.org/"
@@ -94,7 +94,7 @@ def _term(cell: str) -> dict[str, str]:
 def select(text: str, substitutions: Substitutions | None = None) -> list[Binding]:
     """The rows of a SELECT as SPARQL JSON bindings, carried from the query worker as TSV:
     several times cheaper to write than JSON, for the server's own queries."""
-    body = pool().execute(Request(text, "tsv", None, substitutions=substitutions or {})).body
+    body = own_pool().execute(Request(text, "tsv", None, substitutions=substitutions or {})).body
     lines = body.decode("utf-8").split("\n")
     names = [name[1:] for name in lines[0].split("\t")] if lines[0] else []
     return [

@@ -27,7 +27,7 @@ from kg.executor import QueryFailed, Request
 from kg.labels import preferred_language
 from kg.queries import Substitutions
 from kg.terms import KINDS, SLUG
-from server.answers import STATUS, TRUNCATED, pool, select
+from server.answers import STATUS, TRUNCATED, own_pool, select
 from server.errors import error_response
 from server.formatting import (
     external_link,
@@ -106,7 +106,7 @@ def graph_document(
         abort(406, "the data is available as Turtle, N-Triples, JSON-LD or RDF/XML")
     try:
         request_ = Request(query, None, fmt, default_graph, substitutions=substitutions)
-        result = pool().execute(request_)
+        result = own_pool().execute(request_)
     except QueryFailed as failed:
         return error_response(STATUS[failed.kind], str(failed))
     response = Response(result.body, content_type=media_type(result.format))

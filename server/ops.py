@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, Response
 
 from kg.executor import QueryFailed, Request
-from server.answers import pool
+from server.answers import own_pool, pool
 
 bp = Blueprint("ops", __name__)
 
@@ -45,7 +45,8 @@ def healthz() -> Response:
 @bp.get("/readyz")
 def readyz() -> Response:
     try:
-        pool().execute(Request("ASK {}", "json", None), timeout=2.0)
+        for workers in (pool(), own_pool()):
+            workers.execute(Request("ASK {}", "json", None), timeout=2.0)
     except QueryFailed as failed:
         return Response(f"not ready: {failed}\n", 503, content_type="text/plain; charset=utf-8")
     return Response("ready\n", content_type="text/plain; charset=utf-8")

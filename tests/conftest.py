@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from kg.build import build
 from kg.store import open_store
-from server import create_app
+from server import close, create_app
 
 pytest_plugins = ["server_fixtures", "browser_fixtures"]
 
@@ -48,7 +48,7 @@ def app(built_store_path: Path) -> Iterator[Flask]:
     """The web app on the built store (Flask's own fixture names: app, client, runner)."""
     app = create_app({"store": str(built_store_path)})
     yield app
-    app.extensions["passerelles.pool"].close()
+    close(app)
 
 
 @pytest.fixture

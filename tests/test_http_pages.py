@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 
 from kg.store import new_build, publish
-from server import create_app
+from server import close, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/passerelles/"
@@ -311,7 +311,7 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
     publish(path, folder)
     app = create_app({"store": str(path)})
     yield app.test_client()
-    app.extensions["passerelles.pool"].close()
+    close(app)
     shutil.rmtree(path.parent, ignore_errors=True)
 
 
@@ -389,4 +389,4 @@ def test_pages_are_whole_under_a_small_row_limit(built_store_path: Path) -> None
         assert "Nouvelle-Aquitaine" in found.section("where")
         assert found.section("encounters").startswith("Encounters of its people (17)")
     finally:
-        small.extensions["passerelles.pool"].close()
+        close(small)

@@ -24,7 +24,7 @@ from waitress.server import create_server
 
 from kg.queries import load_queries
 from kg.terms import PREFIXES
-from server import create_app
+from server import close, create_app
 from server.negotiate import format_key
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -217,7 +217,7 @@ def serve(built_store_path: Path) -> Iterator[Callable[..., str]]:
     for server, thread, app in started:
         server.close()
         thread.join(10)
-        app.extensions["passerelles.pool"].close()
+        close(app)
 
 
 @dataclass
