@@ -269,7 +269,8 @@ def command(server: str, prepared: Prepared, port: int, workers: int) -> tuple[l
     """How to start ``server`` on ``port``, and the path of its SPARQL endpoint."""
     if server == "ours":
         options = ["--store", prepared.store, "--host", "127.0.0.1", "--port", port]
-        argv = [BIN / "passerelles", "serve", *options, "--workers", workers, "--threads", 8]
+        argv = [BIN / "passerelles", "serve", *options, "--workers", workers, "--threads", 8,
+                "--rate-limit", 0]  # fmt: skip
         return [str(a) for a in argv], "/sparql"
     if server == "raw":
         argv = [

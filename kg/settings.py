@@ -63,6 +63,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("max_rows", 10_000, "Most result rows (or triples) a query returns.", int),
         Setting("max_query_bytes", 100_000, "Largest query text accepted, in bytes.", int),
         Setting(
+            "rate_limit",
+            600,
+            "Queries a minute per client address on /sparql and /queries (0: no limit).",
+            int,
+        ),
+        Setting(
             "map_tiles", "", "Map tile URL template for the pages' maps; none: offline markers."
         ),
         Setting(

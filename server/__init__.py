@@ -45,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None, config_file: Path | None
         dataset,
         errors,
         home,
+        limits,
         linked_data,
         ontology_doc,
         openapi,
@@ -56,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None, config_file: Path | None
 
     errors.init_app(app)
     ops.init_app(app)
+    limits.init_app(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(queries_api.bp)
     app.register_blueprint(openapi.bp)

@@ -31,7 +31,14 @@ from rdflib import Graph, Variable
 from rdflib.query import Result
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULTS: dict[str, Any] = {"timeout": 2.0, "max_rows": 50, "workers": 2, "threads": 8}
+# No rate limit: these tests send many queries from one address (test_limits.py tests it).
+DEFAULTS: dict[str, Any] = {
+    "timeout": 2.0,
+    "max_rows": 50,
+    "workers": 2,
+    "threads": 8,
+    "rate_limit": 0,
+}
 STARTUP_SECONDS = 30.0
 LAUNCH = "import sys; from server.cli import main; sys.argv[0] = 'passerelles'; main()"
 # No proxy from the environment may stand between the tests and the loopback server.
