@@ -47,6 +47,7 @@ def create_app(config: Mapping[str, Any] | None = None, config_file: Path | None
         home,
         limits,
         linked_data,
+        metrics,
         ontology_doc,
         openapi,
         ops,
@@ -58,6 +59,7 @@ def create_app(config: Mapping[str, Any] | None = None, config_file: Path | None
     errors.init_app(app)
     ops.init_app(app)
     limits.init_app(app)
+    metrics.init_app(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(queries_api.bp)
     app.register_blueprint(openapi.bp)

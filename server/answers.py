@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 
-from flask import Response, abort, current_app, request
+from flask import Response, abort, current_app, g, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
@@ -87,6 +87,7 @@ def answer(
             Request(text, solutions, graph, default_graph, named_graphs, substitutions or {})
         )
     except QueryFailed as failed:
+        g.query_failed = failed.kind
         if failed.kind == "syntax" and scan(text).update:
             abort(403, "SPARQL Update is not allowed: this public endpoint is read-only")
         retry = {"Retry-After": "5"} if failed.kind in ("timeout", "busy") else None

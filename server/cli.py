@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -66,6 +67,8 @@ def serve(config_file: Path | None, get_path: str | None, **options: Any) -> Non
         response = app.test_client().get(get_path)
         sys.stdout.buffer.write(response.get_data())
         sys.exit(0 if response.status_code < 400 else EXIT_ERROR)
+    # One JSON line per request on stderr (the passerelles.access logger), and waitress's own.
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     host, port = config["host"], config["port"]
     click.echo(f"Serving {config['store']} on http://{host}:{port}/sparql", err=True)
     waitress_serve(app, host=host, port=port, threads=config["threads"], ident="passerelles")
