@@ -62,6 +62,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("timeout", 10.0, "Seconds a query may run before it is stopped.", float),
         Setting("max_rows", 10_000, "Most result rows (or triples) a query returns.", int),
         Setting("max_query_bytes", 100_000, "Largest query text accepted, in bytes.", int),
+        Setting("admin_token", "", "Token of POST /-/reload; empty: the endpoint is off."),
         Setting(
             "rate_limit",
             600,

@@ -1,17 +1,25 @@
 """Operational concerns: security headers on every response, and health checks.
 
+``POST /-/reload`` rebuilds and publishes the store (only with the admin token).
 ``/healthz`` says the process is up; ``/readyz`` says it can answer a query (a
 worker evaluated ``ASK {}`` within two seconds), for a load balancer to route by.
 """
 
 from __future__ import annotations
 
+import hmac
+import threading
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request
 
+from kg.build import NotConforming, build
 from kg.executor import QueryFailed, Request
+from kg.queries import QueryError
+from kg.sources import SourceError
 from server.answers import own_pool, pool
+from server.errors import error_response
 
 bp = Blueprint("ops", __name__)
 
@@ -62,3 +70,35 @@ def init_app(app: Flask) -> None:
         return response
 
     app.register_blueprint(bp)
+
+
+_reloading = threading.Lock()
+
+
+@bp.post("/-/reload")
+def reload() -> Response:
+    """Rebuild the store from the sources and publish it if it passes the gate.
+
+    Off unless ``admin_token`` is set; the caller sends it as a Bearer token. The
+    query workers follow the published store before their next query.
+    """
+    settings = current_app.config["PASSERELLES"]
+    token = settings["admin_token"]
+    if not token:
+        abort(404)
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        return error_response(
+            401, "a valid admin token is required", {"WWW-Authenticate": "Bearer"}
+        )
+    if not _reloading.acquire(blocking=False):
+        return error_response(409, "a reload is already running")
+    try:
+        staged = build(Path(settings["root"]), Path(settings["store"]))
+    except NotConforming as error:
+        return error_response(422, f"{error}; the served store is unchanged\n{error.report.text()}")
+    except (SourceError, QueryError) as error:
+        return error_response(422, f"{error}; the served store is unchanged")
+    finally:
+        _reloading.release()
+    return jsonify({"quads": staged.triples, "files": staged.files, "derived": staged.rules.total})
