@@ -19,6 +19,9 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from kg.terms import GLOSSARY_GRAPH, ONTOLOGY_GRAPH, data_graph
 
 FORMATS = {".ttl": "turtle", ".trig": "trig"}
+# RDF that data/ does not take. RDF/XML above all: rdflib expands XML entities, so a
+# file with a DTD ("billion laughs", external entities) is refused, never parsed.
+REFUSED = {".rdf", ".owl", ".xml", ".nt", ".nq", ".n3", ".jsonld", ".json"}
 
 
 class SourceError(Exception):
@@ -43,6 +46,10 @@ def source_files(root: Path) -> list[SourceFile]:
         SourceFile(root / "ontology" / "glossary.ttl", GLOSSARY_GRAPH),
     ]
     data = root / "data"
+    for path in sorted(p for p in data.rglob("*") if p.suffix.lower() in REFUSED):
+        raise SourceError(
+            path, f"{path.suffix} files are not read here: write Turtle (.ttl) or TriG"
+        )
     for path in sorted(p for p in data.rglob("*") if p.suffix in FORMATS and p.is_file()):
         stem = path.relative_to(data).with_suffix("").as_posix()
         files.append(SourceFile(path, data_graph(stem)))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import abort, request
+from werkzeug.datastructures import MultiDict
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
+ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+")
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,14 @@ def read(max_bytes: int) -> ProtocolRequest:
     if query is not None and len(query.encode("utf-8")) > max_bytes:
         abort(413, f"the query is larger than the {max_bytes} bytes allowed")
     return ProtocolRequest(
-        query,
-        tuple(args.getlist("default-graph-uri")),
-        tuple(args.getlist("named-graph-uri")),
+        query, _graphs(args, "default-graph-uri"), _graphs(args, "named-graph-uri")
     )
+
+
+def _graphs(args: MultiDict[str, str], name: str) -> tuple[str, ...]:
+    """The graph IRIs of a dataset parameter; a 400 for anything not an absolute IRI."""
+    graphs = tuple(args.getlist(name))
+    for graph in graphs:
+        if not ABSOLUTE_IRI.fullmatch(graph):
+            abort(400, f"{name} must be an absolute IRI, not {graph!r}")
+    return graphs

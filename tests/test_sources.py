@@ -67,3 +67,33 @@ def test_missing_ontology_file_is_named(project: Path) -> None:
     (project / "ontology" / "glossary.ttl").unlink()
     with pytest.raises(SourceError, match=r"glossary\.ttl: file not found"):
         read_sources(project)
+
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="urn:x"><rdf:value>&d;&d;&d;&d;&d;&d;&d;</rdf:value></rdf:Description>
+</rdf:RDF>
+"""
+
+
+def test_rdf_xml_is_refused_unparsed(project: Path) -> None:
+    laughs = project / "data" / "laughs.rdf"
+    laughs.write_text(BILLION_LAUGHS)
+    with pytest.raises(SourceError, match=r"laughs\.rdf: \.rdf files are not read here"):
+        read_sources(project)
+
+
+def test_truncated_file_is_named(project: Path) -> None:
+    people = project / "data" / "people.ttl"
+    people.write_bytes(people.read_bytes()[: len(people.read_bytes()) // 2])
+    with pytest.raises(SourceError, match=r"people\.ttl:\d+: "):
+        read_sources(project)
+
+
+def test_a_huge_line_is_data_not_a_problem(project: Path) -> None:
+    big = "x" * 2_000_000
+    (project / "data" / "huge.ttl").write_text(f'<urn:a> <urn:b> "{big}" .\n')
+    dataset = read_sources(project)
+    assert any(len(str(o)) == len(big) for o in dataset.objects(None, None))
