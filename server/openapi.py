@@ -8,6 +8,7 @@ from flask import Blueprint, Response, jsonify, url_for
 
 from kg import __version__
 from kg.queries import NamedQuery
+from kg.sparql_guard import scan
 from server.negotiate import GRAPH_TYPES, SOLUTION_TYPES
 from server.queries_api import named_queries
 
@@ -34,14 +35,20 @@ ERRORS = {
         (503, "The query ran past its time limit, or every query worker is busy"),
     )
 }
-FORMAT = {
-    "name": "format",
-    "in": "query",
-    "required": False,
-    "description": "Result format (json, xml, csv, tsv, turtle, ntriples, jsonld, rdfxml); "
-    "overrides the Accept header",
-    "schema": {"type": "string"},
-}
+
+
+def format_param(keys: list[str]) -> dict[str, Any]:
+    """The ``format`` parameter, taking the formats the operation can answer in."""
+    return {
+        "name": "format",
+        "in": "query",
+        "required": False,
+        "description": "Result format; overrides the Accept header (media types are accepted too)",
+        "schema": {"type": "string", "enum": keys},
+    }
+
+
+FORMAT = format_param([*SOLUTION_TYPES, *GRAPH_TYPES])
 
 
 def _sparql_paths() -> dict[str, Any]:
@@ -108,10 +115,16 @@ def _query_path(query: NamedQuery) -> dict[str, Any]:
         "summary": query.title,
         "description": query.description,
         "operationId": f"query_{query.name.replace('-', '_')}",
-        "parameters": [*params, FORMAT],
+        "parameters": [*params, format_param(_answer_formats(query))],
         "responses": {"200": RESULTS, **ERRORS},
     }
     return {"get": operation}
+
+
+def _answer_formats(query: NamedQuery) -> list[str]:
+    """A SELECT or ASK answers in the result formats, a CONSTRUCT or DESCRIBE in RDF."""
+    graph = scan(query.text).form in ("CONSTRUCT", "DESCRIBE")
+    return list(GRAPH_TYPES if graph else SOLUTION_TYPES)
 
 
 def document() -> dict[str, Any]:
