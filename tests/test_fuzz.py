@@ -85,9 +85,15 @@ def test_named_query_parameters(app: Flask, name: str, value: str, lang: str, ac
     assert params  # the other names are ignored, never pasted anywhere
 
 
+HEADER_TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=40)
+
+
 @SEEN
-@given(q=st.text(max_size=60), page=st.text(max_size=6), lang=st.text(max_size=8))
-def test_search_and_pages(app: Flask, q: str, page: str, lang: str) -> None:
+@given(q=st.text(max_size=60), page=st.text(max_size=6), lang=st.text(max_size=8),
+       accept_language=HEADER_TEXT)  # fmt: skip
+def test_search_and_pages(app: Flask, q: str, page: str, lang: str, accept_language: str) -> None:
     client = app.test_client()
-    check(client.get("/search", query_string={"q": q, "page": page, "lang": lang}))
-    check(client.get("/page/organisation/co-actions", query_string={"in": page, "lang": lang}))
+    headers = {"Accept-Language": accept_language}
+    check(client.get("/search", query_string={"q": q, "page": page, "lang": lang}, headers=headers))
+    check(client.get("/page/organisation/co-actions", query_string={"in": page, "lang": lang},
+                     headers=headers))  # fmt: skip
