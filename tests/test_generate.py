@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import functools
-import importlib.util
 import io
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pyoxigraph as ox
 import pytest
+from bench_scripts import load_script
 from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.namespace import FOAF, ORG
@@ -25,17 +23,7 @@ NT = ox.RdfFormat.N_TRIPLES
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
-def _load_generator() -> ModuleType:
-    # bench/ is a folder of scripts, not a package: load the file itself.
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-generator = _load_generator()
+generator = load_script("generate")
 
 
 @functools.cache
