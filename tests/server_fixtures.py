@@ -198,6 +198,16 @@ def wait_until_up(process: subprocess.Popen[bytes], url: str, log: Path) -> None
     pytest.fail(f"the server did not answer {url} within {STARTUP_SECONDS:g} s")
 
 
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Terminate a server process, killing it if it does not exit in 10 s."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
+
+
 @contextmanager
 def running_server(store: Path, folder: Path, **settings: Any) -> Iterator[Server]:
     """Start a server with ``settings`` over :data:`DEFAULTS`; stop it on exit."""
@@ -215,12 +225,7 @@ def running_server(store: Path, folder: Path, **settings: Any) -> Iterator[Serve
         wait_until_up(process, server.sparql, log)
         yield server
     finally:
-        process.terminate()  # its query workers exit when their pipes close
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+        stop(process)  # its query workers exit when their pipes close
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL
 from rdflib.query import Result
-from server_fixtures import Server, fetch, free_port, send, solutions, wait_until_up
+from server_fixtures import Server, fetch, free_port, send, solutions, stop, wait_until_up
 
 from kg.sources import read_sources
 
@@ -49,12 +49,7 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         wait_until_up(process, url, log)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+        stop(process)
 
 
 def local_copy(url: str) -> str:

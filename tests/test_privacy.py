@@ -25,9 +25,9 @@ def personal_addresses() -> set[str]:
     path = SOURCE / "cooperation-aquitaine-quebec-2016-2018.txt"
     if not path.exists():
         pytest.skip(f"the source document is not beside the project ({path})")
+    roles = {address.lower() for address in ROLE_ADDRESSES}
     found = set(EMAIL.findall(path.read_text(encoding="utf-8")))
-    return {a for a in found if a not in ROLE_ADDRESSES and a.lower() not in
-            {r.lower() for r in ROLE_ADDRESSES}}  # fmt: skip
+    return {address for address in found if address.lower() not in roles}
 
 
 def served(client: FlaskClient) -> dict[str, str]:

@@ -41,9 +41,14 @@ def persons(server: Server) -> int:
     return int(next(iter(solutions(send(server, PERSONS))))[0])
 
 
+def build_command(project: Path, store: Path) -> list[str]:
+    return [PASSERELLES, "build", "--root", str(project), "--store", str(store)]
+
+
 def rebuild(project: Path, store: Path) -> subprocess.CompletedProcess[str]:
-    argv = [PASSERELLES, "build", "--root", str(project), "--store", str(store)]
-    return subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        build_command(project, store), capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture
@@ -66,8 +71,7 @@ def test_an_invalid_rebuild_changes_no_answer(served: tuple[Path, Path, Server])
 def test_a_killed_build_leaves_the_served_store_intact(served: tuple[Path, Path, Server]) -> None:
     project, store, server = served
     link = store.readlink()
-    argv = [PASSERELLES, "build", "--root", str(project), "--store", str(store)]
-    process = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(build_command(project, store), stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
     for line in process.stderr:  # kill it while it validates, its new store half-made
         if "Validating" in line:
