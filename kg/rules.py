@@ -6,6 +6,8 @@ facts, so a user can always tell a stated fact from a derived one.
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,23 +37,58 @@ def load_rules(folder: Path) -> list[NamedQuery]:
     return rules
 
 
-def apply_rules(store: ox.Store, rules: list[NamedQuery]) -> RulesRun:
-    """Add what the rules derive to the inferred graph until nothing new appears."""
+def _quiet(_: str) -> None:
+    pass
+
+
+def apply_rules(
+    store: ox.Store, rules: list[NamedQuery], progress: Callable[[str], None] = _quiet
+) -> RulesRun:
+    """Add what the rules derive to the inferred graph until nothing new appears.
+
+    The first round's triples are new: they go from Oxigraph to a file and back in one
+    bulk load, never through Python objects (millions of them at scale), and the
+    inferred graph's size says how many there were. Later rounds mostly find what is
+    there already: only the triples not in the store are added.
+    """
     graph = ox.NamedNode(str(INFERRED_GRAPH))
     derived = {rule.name: 0 for rule in rules}
-    for round_number in range(1, MAX_ROUNDS + 1):
-        added = 0
-        for rule in rules:
-            try:
-                result = store.query(rule.text, use_default_graph_as_union=True)
-            except SyntaxError as error:
-                raise QueryError(f"rule {rule.name}: {error}") from error
-            assert isinstance(result, ox.QueryTriples)
-            quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in result]
-            new = [quad for quad in quads if quad not in store]
-            store.extend(new)
-            derived[rule.name] += len(new)
-            added += len(new)
-        if added == 0:
-            return RulesRun(derived, round_number)
+    with tempfile.TemporaryDirectory(prefix="passerelles-rules-") as folder:
+        scratch = Path(folder) / "derived.nt"
+        for round_number in range(1, MAX_ROUNDS + 1):
+            added = 0
+            for rule in rules:
+                result = _construct(store, rule)
+                if round_number == 1:
+                    before = _size(store, graph)
+                    result.serialize(scratch, ox.RdfFormat.N_TRIPLES)
+                    store.bulk_load(path=scratch, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+                    new = _size(store, graph) - before
+                else:
+                    quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in result)
+                    fresh = [quad for quad in quads if quad not in store]
+                    store.extend(fresh)
+                    new = len(fresh)
+                derived[rule.name] += new
+                added += new
+            progress(f"Rules, round {round_number}: {added:,} new triples")
+            if added == 0:
+                return RulesRun(derived, round_number)
     raise QueryError(f"rules did not reach a fixed point in {MAX_ROUNDS} rounds")
+
+
+def _construct(store: ox.Store, rule: NamedQuery) -> ox.QueryTriples:
+    try:
+        result = store.query(rule.text, use_default_graph_as_union=True)
+    except SyntaxError as error:
+        raise QueryError(f"rule {rule.name}: {error}") from error
+    assert isinstance(result, ox.QueryTriples)
+    return result
+
+
+def _size(store: ox.Store, graph: ox.NamedNode) -> int:
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+    assert isinstance(rows, ox.QuerySolutions)
+    count = next(iter(rows))["n"]
+    assert isinstance(count, ox.Literal)
+    return int(count.value)

@@ -12,12 +12,13 @@ wrongly typed value conform; it is not worth it.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyshacl
-from rdflib import RDF, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.graph import ConjunctiveGraph
 from rdflib.term import Node
@@ -29,6 +30,7 @@ SHAPES = Namespace("https://w3id.org/passerelles/ontology/shapes#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SEVERITIES = ("Violation", "Warning", "Info")
 INFERENCE = "none"  # see the module docstring
+ENGINE_NAMES = {"pyshacl": "pyshacl", "sparql": "the shapes compiled to SPARQL"}
 
 
 class ShapesError(Exception):
@@ -68,7 +70,16 @@ class Report:
 
     conforms: bool
     results: list[Result]
-    graph: Graph  # pyshacl's report graph (sh:ValidationReport)
+    graph: Graph  # the report graph (sh:ValidationReport)
+    engine: str = "pyshacl"  # what validated: "pyshacl" or "sparql" (kg.shacl_sparql)
+    seconds: float = 0.0
+    scope: str = ""  # what was validated when not the whole graph (kg.shacl_sparql's focus)
+
+    @property
+    def how(self) -> str:
+        """How the graph was validated, for progress lines and summaries."""
+        what = f"validated {self.scope} " if self.scope else "validated "
+        return f"{what}by {ENGINE_NAMES.get(self.engine, self.engine)} in {self.seconds:.1f} s"
 
     def count(self, severity: str) -> int:
         """How many results have this severity."""
@@ -80,6 +91,7 @@ class Report:
         counts = ", ".join(f"{self.count(s)} {s.lower()}(s)" for s in SEVERITIES[:2])
         lines = [f"The data {verdict}: {counts}."]
         lines += [result.line(lang) for result in self.results]
+        lines.append(f"({self.how}.)")
         return "\n".join(lines)
 
 
@@ -95,6 +107,7 @@ def validate(
     lang: str = "en",
 ) -> Report:
     """Validate ``data`` (a Graph, or a Dataset read as the union of its graphs)."""
+    started = time.monotonic()
     shapes = shapes if shapes is not None else load_shapes()
     graph, own_copy = _union(data)
     _, report, text = pyshacl.validate(
@@ -110,9 +123,9 @@ def validate(
     )
     if not isinstance(report, Graph):
         raise ShapesError(str(text))
-    results = sorted(_results(report, shapes, lang), key=_order)
+    results = sorted(_results(report, shapes, lang), key=order)
     conforms = not any(result.severity == "Violation" for result in results)
-    return Report(conforms, results, report)
+    return Report(conforms, results, report, "pyshacl", time.monotonic() - started)
 
 
 def pick_message(messages: Iterable[tuple[str, str]], lang: str) -> str:
@@ -153,7 +166,7 @@ def _results(report: Graph, shapes: Graph, lang: str) -> Iterable[Result]:
         value = report.value(node, SH.value)
         yield Result(
             focus=str(report.value(node, SH.focusNode)),
-            path=_path_string(report, path) if path is not None else None,
+            path=path_string(report, path) if path is not None else None,
             value=str(value) if value is not None else None,
             severity=_local(report.value(node, SH.resultSeverity)),
             message=pick_message(messages, lang),
@@ -186,16 +199,16 @@ def _messages(report: Graph, shapes: Graph, node: Node) -> tuple[tuple[str, str]
     return tuple((str(m.language), str(m)) for m in tagged)
 
 
-def _path_string(graph: Graph, path: Node) -> str:
+def path_string(graph: Graph, path: Node) -> str:
     """A property path as text: the IRI itself, or SPARQL syntax (``^<p>``, ``<p>|<q>``)."""
-    return str(path) if isinstance(path, URIRef) else _path_sparql(graph, path)
+    return str(path) if isinstance(path, URIRef) else path_sparql(graph, path)
 
 
-def _path_sparql(graph: Graph, path: Node) -> str:
+def path_sparql(graph: Graph, path: Node) -> str:
     if isinstance(path, URIRef):
         return f"<{path}>"
     if graph.value(path, RDF.first) is not None:
-        return "/".join(_path_sparql(graph, step) for step in Collection(graph, path))
+        return "/".join(path_sparql(graph, step) for step in Collection(graph, path))
     for predicate, template in (
         (SH.inversePath, "^{}"),
         (SH.zeroOrMorePath, "({})*"),
@@ -204,16 +217,56 @@ def _path_sparql(graph: Graph, path: Node) -> str:
     ):
         inner = graph.value(path, predicate)
         if inner is not None:
-            return template.format(_path_sparql(graph, inner))
+            return template.format(path_sparql(graph, inner))
     alternatives = graph.value(path, SH.alternativePath)
     if alternatives is not None:
-        return "|".join(_path_sparql(graph, step) for step in Collection(graph, alternatives))
+        return "|".join(path_sparql(graph, step) for step in Collection(graph, alternatives))
     return str(path)
 
 
-def _order(result: Result) -> tuple[int, str, str, str]:
+def order(result: Result) -> tuple[int, str, str, str]:
     rank = SEVERITIES.index(result.severity) if result.severity in SEVERITIES else 3
     return rank, result.focus, result.path or "", result.shape
+
+
+def report_graph(conforms: bool, results: list[Result], shapes: Graph) -> Graph:
+    """A sh:ValidationReport graph of ``results`` (what pyshacl would write, less sh:detail)."""
+    graph = Graph()
+    graph.bind("sh", SH)
+    report = BNode()
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(conforms)))
+    for result in results:
+        node = BNode()
+        graph.add((report, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, URIRef(result.focus)))
+        graph.add((node, SH.resultSeverity, SH[result.severity]))
+        graph.add((node, SH.sourceShape, URIRef(result.shape)))
+        graph.add((node, SH.sourceConstraintComponent, SH[result.constraint]))
+        for tag, text in result.messages:
+            graph.add((node, SH.resultMessage, Literal(text, lang=tag)))
+        if result.value is not None:
+            graph.add((node, SH.value, _value_term(result.value)))
+        if result.path is not None:
+            graph.add((node, SH.resultPath, _path_node(result, shapes, graph)))
+    return graph
+
+
+def _value_term(value: str) -> Node:
+    # Results keep values as text: an IRI-looking value is written back as an IRI.
+    return URIRef(value) if re.match(r"^[a-z][a-z0-9+.-]*:\S*$", value) else Literal(value)
+
+
+def _path_node(result: Result, shapes: Graph, graph: Graph) -> Node:
+    assert result.path is not None
+    if "<" not in result.path:
+        return URIRef(result.path)
+    path = shapes.value(URIRef(result.shape), SH.path)
+    assert path is not None
+    for triple in shapes.cbd(path) if isinstance(path, BNode) else ():
+        graph.add(triple)
+    return path
 
 
 def _local(term: Node | None) -> str:

@@ -1,4 +1,4 @@
-"""The embedded Oxigraph store on disk, and moving graphs between rdflib and Oxigraph.
+"""The embedded Oxigraph store on disk, and the union graph as rdflib reads it.
 
 A store path (``var/store`` by default) is a symbolic link to the current build,
 kept in ``<path>.builds/``. A build writes a new folder there and only then
@@ -16,9 +16,8 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
-NQUADS = ox.RdfFormat.N_QUADS
 UNION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
 
@@ -41,8 +40,27 @@ def new_build(path: Path) -> tuple[ox.Store, Path]:
     """A fresh empty on-disk store beside the served one, not yet served."""
     if path.exists() and not path.is_symlink():
         raise StoreError(f"{path} exists and is not a store link made by `passerelles build`")
+    folder = _new_folder(path)
+    return ox.Store(str(folder)), folder
+
+
+def _new_folder(path: Path) -> Path:
     builds_folder(path).mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=builds_folder(path)))
+    return Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=builds_folder(path)))
+
+
+def copy_build(path: Path) -> tuple[ox.Store, Path]:
+    """A new build beside the served one that starts as a copy of it, not yet served.
+
+    The copy is an Oxigraph backup (a RocksDB checkpoint): hard links to the served
+    store's immutable files, so it takes no time and no space whatever the size.
+    """
+    current = open_store(path)
+    if not path.is_symlink():
+        raise StoreError(f"{path} is not a store link made by `passerelles build`")
+    folder = _new_folder(path)
+    folder.rmdir()  # the backup makes the folder itself
+    current.backup(str(folder))
     return ox.Store(str(folder)), folder
 
 
@@ -64,11 +82,6 @@ def publish(path: Path, folder: Path) -> None:
 def discard(folder: Path) -> None:
     """Remove a build that will not be served (it failed the gate or an error)."""
     shutil.rmtree(folder, ignore_errors=True)
-
-
-def load_dataset(store: ox.Store, dataset: Dataset) -> None:
-    """Copy every named graph of an rdflib dataset into the store."""
-    store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"), NQUADS)
 
 
 def union_graph(store: ox.Store) -> Graph:

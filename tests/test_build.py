@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pyoxigraph as ox
 from test_data import COUNTS, DELEGATIONS, MISSIONS, ORGANISATIONS, VISITS, words
 
+from kg.reconcile import IMPORT_GRAPHS as IMPORTS
 from kg.terms import ID, INFERRED_GRAPH
 
 Rows = list[dict[str, str]]
@@ -19,6 +20,7 @@ PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX schema: <https://schema.org/>
 """
+CURATED = f"FILTER (!STRSTARTS(STR(?g), '{IMPORTS}'))"
 
 
 def slugs(rows: Rows, key: str) -> set[str]:
@@ -28,14 +30,25 @@ def slugs(rows: Rows, key: str) -> set[str]:
 def test_counts_of_people_organisations_and_events(select: Callable[..., Rows]) -> None:
     people = select(PREFIXES + "SELECT DISTINCT ?p WHERE { ?p a foaf:Person }")
     assert len(people) == 22
+    # Ours: the imports (data/imports.toml) add theirs in graphs of their own.
     organisations = select(
-        PREFIXES + "SELECT DISTINCT ?o WHERE { ?o a ?c VALUES ?c "
+        PREFIXES + "SELECT DISTINCT ?o WHERE { GRAPH ?g { ?o a ?c } " + CURATED + " VALUES ?c "
         "{ org:Organization org:FormalOrganization org:OrganizationalUnit } }"
     )
     assert slugs(organisations, "o") == set().union(*map(words, ORGANISATIONS.values()))
     for cls, expected in COUNTS.items():
-        rows = select(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a <{cls}> }}")
+        rows = select(
+            f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH ?g {{ ?x a <{cls}> }} {CURATED} }}"
+        )
         assert int(rows[0]["n"]) == expected, cls
+
+
+def test_imports_are_in_their_own_graphs(select: Callable[..., Rows]) -> None:
+    rows = select(
+        PREFIXES + "SELECT ?g (COUNT(DISTINCT ?o) AS ?n) WHERE { GRAPH ?g { ?o a org:Organization }"
+        f" FILTER (STRSTARTS(STR(?g), '{IMPORTS}')) }} GROUP BY ?g"
+    )
+    assert {(r["g"], int(r["n"])) for r in rows} == {(f"{IMPORTS}cget-tiers-lieux-2019", 1512)}
 
 
 def test_each_mission_dates_delegation_and_visits(select: Callable[..., Rows]) -> None:

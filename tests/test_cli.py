@@ -48,7 +48,7 @@ def test_broken_file_is_named_and_store_left_untouched(
     (project / "data" / "people.ttl").open("a").write('\n\n<urn:a> <urn:b> "unclosed .\n')
     code, _, err = invoke(runner, "build", "--root", project, "--store", store)
     assert code == EXIT_ERROR
-    assert "people.ttl:" in err and "string literal" in err
+    assert "people.ttl:" in err and "Turtle syntax error" in err
     assert store.readlink() == link and served_triples(store) == before
     assert len(list(store.with_name("store.builds").iterdir())) == 1, "no half-built folder left"
 

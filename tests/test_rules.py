@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.queries import NamedQuery
 from kg.rules import apply_rules, load_rules
 from kg.terms import ESS, ID, INFERRED_GRAPH
 
@@ -125,3 +126,21 @@ def test_presenters_meet_the_named_audience_not_each_other() -> None:
     assert pairs == {("a", "c"), ("c", "a"), ("b", "c"), ("c", "b")}
     assert run.derived["50-met-at-presentation"] > 0
     assert run.rounds == 2, "a second round finds nothing new: the fixed point"
+
+
+def test_a_rule_fed_by_a_later_rule_runs_again_until_nothing_is_new() -> None:
+    chain = [
+        NamedQuery(
+            "a-grandparent", "CONSTRUCT { ?x <urn:gp> ?z } WHERE { ?x <urn:p> ?y . ?y <urn:p> ?z }"
+        ),
+        NamedQuery("b-parent", "CONSTRUCT { ?x <urn:p> ?y } WHERE { ?x <urn:child-of> ?y }"),
+    ]
+    store = ox.Store()
+    family = b"<urn:1> <urn:child-of> <urn:2> .\n<urn:2> <urn:child-of> <urn:3> .\n"
+    store.load(family, ox.RdfFormat.N_TRIPLES)
+    run = apply_rules(store, chain)
+    # Round 1: b derives two urn:p (a saw none yet); round 2: a derives urn:gp; round 3: nothing.
+    assert run.derived == {"a-grandparent": 1, "b-parent": 2}
+    assert run.rounds == 3
+    inferred = ox.NamedNode(str(INFERRED_GRAPH))
+    assert len(list(store.quads_for_pattern(None, None, None, inferred))) == 3

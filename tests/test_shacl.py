@@ -34,6 +34,8 @@ PREFIXES = {
     "prj": "https://w3id.org/passerelles/id/project/",
     "cpt": "https://w3id.org/passerelles/id/concept/",
     "src": "https://w3id.org/passerelles/source/",
+    "adms": "http://www.w3.org/ns/adms#",
+    "dcterms": "http://purl.org/dc/terms/",
 }
 TURTLE_PREFIXES = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
 ID = "https://w3id.org/passerelles/id/"
@@ -106,6 +108,9 @@ DELEGATION = "evt:mission-1\\#delegation"
 ENCOUNTER = "evt:mission-1\\#encounter-cecile-marsan-noemie-escortell"
 INDICATOR = "ont:co-actions\\#entrepreneurs-2017"
 PROJECT = "prj:cooperation-aquitaine-quebec"
+CODE = "ont:polecn\\#neq"
+MATCH = "ont:polecn\\#reconciliation-polecn"
+RECONCILIATION = f"{MATCH} a ess:Reconciliation ; ess:reconciledResource ont:polecn ; "
 LABELS = "skos:prefLabel|rdfs:label|schema:name"
 NEW_PERSON = (
     'per:jean-fortin a foaf:Person ; foaf:name "Jean Fortin" ; '
@@ -500,6 +505,26 @@ CASES = [
          "rdfs:label|skos:prefLabel", "MinCount", "says what it counts", "shp:Indicator-label"),
     Case("indicator is a place", "", "ont:polecn ess:indicator plc:quebec .", "plc:quebec", None,
          "Class", "ess:indicator points to an ess:Indicator", "shp:IndicatorLinkShape"),
+    # --- official identifiers and reconciliation -------------------------------------
+    Case("identifier without code", "", f"{CODE} a adms:Identifier ; dcterms:type cpt:cae .",
+         CODE, "skos:notation", "MinCount", "exactly one skos:notation",
+         "shp:Identifier-notation"),
+    Case("identifier code as a number", "",
+         f"{CODE} a adms:Identifier ; skos:notation 123 ; dcterms:type cpt:cae .", CODE,
+         "skos:notation", "Datatype", "exactly one skos:notation", "shp:Identifier-notation"),
+    Case("identifier without scheme", "", f'{CODE} a adms:Identifier ; skos:notation "1" .',
+         CODE, "dcterms:type", "MinCount", "exactly one dcterms:type", "shp:Identifier-scheme"),
+    Case("reconciliation without ours", "",
+         f"{MATCH} a ess:Reconciliation ; ess:importedRecord ont:polecn ; ess:score 0.9 .",
+         MATCH, "ess:reconciledResource", "MinCount", "exactly one ess:reconciledResource",
+         "shp:Reconciliation-resource"),
+    Case("reconciliation of a place", "",
+         RECONCILIATION + "ess:importedRecord plc:montreal ; ess:score 0.9 .", MATCH,
+         "ess:importedRecord", "Class", "exactly one ess:importedRecord",
+         "shp:Reconciliation-record"),
+    Case("reconciliation score above 1", "",
+         RECONCILIATION + "ess:importedRecord ont:polecn ; ess:score 1.5 .", MATCH, "ess:score",
+         "MaxInclusive", "between 0 and 1", "shp:Reconciliation-score"),
 ]
 # fmt: on
 

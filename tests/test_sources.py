@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
-from kg.sources import SourceError, read_sources, source_files
+from kg import sources
+from kg.sources import SourceError, load_sources, read_sources, source_files
 from kg.terms import GLOSSARY_GRAPH, GRAPH, ONTOLOGY_GRAPH, data_graph
 
 
@@ -38,9 +40,9 @@ def test_trig_keeps_its_graph_names(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "line", "phrase"),
     [
-        ('<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> "open\n', 2, "string literal"),
-        ("@prefix ex: <urn:x#> .\n\n\nex:a ex:b .\n", 4, "syntax error"),
-        ("<urn:a> <urn:b> undefined:c .\n", 1, "syntax error"),
+        ('<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> "open\n', 2, "end of file"),
+        ("@prefix ex: <urn:x#> .\n\n\nex:a ex:b .\n", 4, "turtle syntax error"),
+        ("<urn:a> <urn:b> undefined:c .\n", 1, "prefix undefined: has not been declared"),
     ],
 )
 def test_syntax_error_names_file_and_line(
@@ -97,3 +99,36 @@ def test_a_huge_line_is_data_not_a_problem(project: Path) -> None:
     (project / "data" / "huge.ttl").write_text(f'<urn:a> <urn:b> "{big}" .\n')
     dataset = read_sources(project)
     assert any(len(str(o)) == len(big) for o in dataset.objects(None, None))
+
+
+def test_n_triples_and_n_quads_stream_in_chunks_with_their_lines(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sources, "CHUNK_BYTES", 100)  # many chunks from a small file
+    lines = [f"<urn:s{i}> <urn:p> <urn:o{i}> .\n" for i in range(50)]
+    (project / "data" / "big.nt").write_text("".join(lines))
+    (project / "data" / "more.nq").write_text(
+        "<urn:a> <urn:b> <urn:c> <urn:g> .\n<urn:a> <urn:b> <urn:d> .\n"
+    )
+    store, shown = ox.Store(), []
+    load_sources(store, source_files(project), shown.append)
+    big = ox.NamedNode(str(data_graph("big")))
+    assert len(list(store.quads_for_pattern(None, None, None, big))) == 50
+    assert {
+        q.graph_name.value for q in store.quads_for_pattern(ox.NamedNode("urn:a"), None, None)
+    } == {
+        "urn:g",
+        str(data_graph("more")),
+    }
+    assert any(line.startswith("Loading big.nt: ") for line in shown)
+    broken = lines[:37] + ["<urn:s> <urn:p> oops .\n"] + lines[37:]
+    (project / "data" / "big.nt").write_text("".join(broken))
+    with pytest.raises(SourceError, match=r"big\.nt:38: N-Triples syntax error"):
+        load_sources(ox.Store(), source_files(project))
+
+
+@pytest.mark.parametrize("suffix", [".jsonld", ".n3", ".owl", ".xml"])
+def test_other_rdf_formats_are_refused(project: Path, suffix: str) -> None:
+    (project / "data" / f"other{suffix}").write_text("{}")
+    with pytest.raises(SourceError, match="files are not read here"):
+        source_files(project)
