@@ -18,12 +18,16 @@ RESULT_FORMATS = (
     "Turtle", "N-Triples", "JSON-LD", "RDF_XML",
 )  # fmt: skip
 
-GRAPH_STATS = """
-SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph
+# A remote store also holds the build's record graph (kg/remote_build.py), which is not
+# data: the statistics leave it out, as the dumps do (its statements are about itself).
+RECORD = GRAPH["build"]
+GRAPH_STATS = f"""
+SELECT ?graph (COUNT(*) AS ?triples)
+WHERE {{ GRAPH ?graph {{ ?s ?p ?o }} FILTER (?graph != <{RECORD}>) }} GROUP BY ?graph
 """
-TOTALS = """
+TOTALS = f"""
 SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?entities)
-       (COUNT(DISTINCT ?p) AS ?properties) WHERE { ?s ?p ?o }
+       (COUNT(DISTINCT ?p) AS ?properties) WHERE {{ ?s ?p ?o FILTER (?s != <{RECORD}>) }}
 """
 CLASS_STATS = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class"
 

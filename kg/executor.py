@@ -5,6 +5,10 @@ Each worker process holds its own read-only handle on the store; a query that
 overruns its timeout gets its worker killed and replaced, and every other client
 keeps being served by the remaining workers. Workers follow the store link: after
 a rebuild swaps it, each reopens the new build before its next query.
+
+On a remote store (:mod:`kg.remote`) the workers are the same: each waits on the
+engine's answer with its own HTTP timeout, and is killed like any other when the
+query overruns; it may only connect to the engine's query URL (:mod:`kg.netguard`).
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ import queue
 import threading
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
+from kg import netguard
 from kg.queries import Substitutions
+from kg.remote import AnyStore, Endpoint, Location, RemoteStore, RemoteStoreError, RemoteTimeout
 from kg.sparql_results import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_WRITERS
 from kg.terms import PREFIXES
 
@@ -56,7 +61,7 @@ class Response:
     truncated: bool
 
 
-def evaluate(store: ox.Store, request: Request, max_rows: int) -> Response:
+def evaluate(store: AnyStore, request: Request, max_rows: int) -> Response:
     """Run one request against a store and serialise at most ``max_rows`` rows or triples."""
     options: dict[str, Any] = {"substitutions": request.substitutions or None}
     if request.default_graph:
@@ -73,7 +78,13 @@ def evaluate(store: ox.Store, request: Request, max_rows: int) -> Response:
     if isinstance(result, ox.QuerySolutions):
         fmt = _acceptable(request.solutions_format, "query solutions")
         variables = [v.value for v in result.variables]
-        rows = [tuple(row) for row in itertools.islice(result, max_rows + 1)]
+        try:
+            rows = [tuple(row) for row in itertools.islice(result, max_rows + 1)]
+        except SyntaxError as error:
+            # Only a remote store's answer is parsed here: an engine that fails after it
+            # began to answer (a SERVICE it called failed) breaks its results off.
+            message = f"the store's answer broke off (did a SERVICE it called fail?): {error}"
+            raise QueryFailed("upstream", message) from None
         body = SOLUTION_WRITERS[fmt](variables, rows[:max_rows])
         return Response("solutions", fmt, body, min(len(rows), max_rows), len(rows) > max_rows)
     fmt = _acceptable(request.graph_format, "an RDF graph")
@@ -88,24 +99,33 @@ def _acceptable(fmt: str | None, what: str) -> str:
     return fmt
 
 
-def _serve(conn: Connection, store_path: str, max_rows: int) -> None:
+def _serve(conn: Connection, location: str | Endpoint, max_rows: int, timeout: float) -> None:
     """The worker loop: answer requests until the pipe closes."""
-    opened, store = "", None
+    opened = ""  # the build the store was opened from (embedded stores)
+    store: AnyStore | None = None
+    if isinstance(location, Endpoint):
+        netguard.install([location.query])
+        store = RemoteStore(location, timeout, max_rows=max_rows + 1)
     while True:
         try:
             request = conn.recv()
         except EOFError:
             return
         try:
-            current = os.path.realpath(store_path)
-            if current != opened:  # the store link was swapped by a rebuild
-                store, opened = ox.Store.read_only(current), current
+            if isinstance(location, str):
+                current = os.path.realpath(location)
+                if current != opened:  # the store link was swapped by a rebuild
+                    store, opened = ox.Store.read_only(current), current
             assert store is not None
             conn.send(("ok", evaluate(store, request, max_rows)))
         except QueryFailed as error:
             conn.send((error.kind, str(error)))
         except SyntaxError as error:
             conn.send(("syntax", str(error)))
+        except RemoteTimeout as error:  # the HTTP client's timeout, the pool's own
+            conn.send(("timeout", str(error)))
+        except (RemoteStoreError, netguard.OutboundRequestBlocked) as error:
+            conn.send(("upstream", str(error)))
         except OSError as error:  # what Oxigraph raises when a SERVICE endpoint fails
             conn.send(("upstream", f"a remote SPARQL endpoint (SERVICE) failed: {error}"))
         except Exception:  # any failure is reported, the worker lives on
@@ -114,10 +134,12 @@ def _serve(conn: Connection, store_path: str, max_rows: int) -> None:
 
 
 class Worker:
-    def __init__(self, context: Any, store_path: Path, max_rows: int) -> None:
+    def __init__(self, context: Any, location: Location, max_rows: int, timeout: float) -> None:
         self.conn, child = context.Pipe()
+        # A worker only reads: it gets neither the store's update URLs nor its credentials.
+        where = location.read_only() if isinstance(location, Endpoint) else str(location)
         self.process = context.Process(
-            target=_serve, args=(child, str(store_path), max_rows), daemon=True
+            target=_serve, args=(child, where, max_rows, timeout), daemon=True
         )
         self.process.start()
         child.close()
@@ -132,9 +154,9 @@ class QueryPool:
     """A fixed number of worker processes; ``execute`` is safe to call from many threads."""
 
     def __init__(
-        self, store_path: Path, size: int = 2, timeout: float = 10.0, max_rows: int = 10_000
+        self, location: Location, size: int = 2, timeout: float = 10.0, max_rows: int = 10_000
     ) -> None:
-        self.store_path, self.timeout, self.max_rows = store_path, timeout, max_rows
+        self.location, self.timeout, self.max_rows = location, timeout, max_rows
         self._context = multiprocessing.get_context("forkserver")
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._all: set[Worker] = set()
@@ -143,7 +165,7 @@ class QueryPool:
             self._idle.put(self._spawn())
 
     def _spawn(self) -> Worker:
-        worker = Worker(self._context, self.store_path, self.max_rows)
+        worker = Worker(self._context, self.location, self.max_rows, self.timeout)
         with self._lock:
             self._all.add(worker)
         return worker

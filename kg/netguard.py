@@ -5,10 +5,14 @@ Python code (rdflib fetching a remote graph or a SERVICE, pyshacl following
 ``urllib.Request``; an audit hook (PEP 578, as rdflib's security notes advise)
 refuses both for any host not allowed. Oxigraph's own SERVICE calls are native
 code and are refused before evaluation by :mod:`kg.sparql_guard`.
+
+A connection is checked by address: an allowed host name is resolved when it is
+allowed, and each of its addresses is allowed with it.
 """
 
 from __future__ import annotations
 
+import socket
 import sys
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,9 +28,15 @@ class OutboundRequestBlocked(PermissionError):
 def allow(url: str) -> None:
     """Allow connections to the host and port of ``url``."""
     parts = urlsplit(url)
-    default = {"http": 80, "https": 443}.get(parts.scheme)
-    if parts.hostname:
-        _allowed.add((parts.hostname, parts.port or default))
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    if not parts.hostname:
+        return
+    _allowed.add((parts.hostname, port))
+    try:
+        found = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        return  # not resolvable now: the name alone is allowed
+    _allowed.update((str(info[4][0]), port) for info in found)
 
 
 def _hook(event: str, args: tuple[Any, ...]) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.remote import AnyStore
 from kg.terms import PREFIXES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -129,7 +130,7 @@ def load_queries(folder: Path) -> dict[str, NamedQuery]:
 
 
 def run(
-    store: ox.Store, query: NamedQuery, values: dict[str, str] | None = None
+    store: AnyStore, query: NamedQuery, values: dict[str, str] | None = None
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Evaluate a named query over the union of the store's graphs."""
     try:

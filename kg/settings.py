@@ -33,6 +33,7 @@ class Setting:
     default: Any
     help: str
     parse: Callable[[Any], Any] = str
+    secret: bool = False  # from the environment or a config file only, never an option
 
     @property
     def env(self) -> str:
@@ -50,7 +51,32 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "store",
             "var/store",
-            "Path of the embedded Oxigraph store (a link to the current build).",
+            "Path of the embedded Oxigraph store (a link to the current build), "
+            "or the URL of a SPARQL 1.1 query endpoint.",
+        ),
+        Setting(
+            "store_update",
+            "",
+            "SPARQL 1.1 Update URL of a remote store (build and reload load through it).",
+        ),
+        Setting(
+            "store_gsp",
+            "",
+            "Graph Store Protocol URL of a remote store (preferred to store_update to load).",
+        ),
+        Setting("store_user", "", "User name on a remote store's update side."),
+        Setting(
+            "store_password",
+            "",
+            "Password on a remote store's update side (environment or config file only).",
+            secret=True,
+        ),
+        Setting("store_auth", "basic", "HTTP authentication of a remote store: basic or digest."),
+        Setting(
+            "store_dataset",
+            "union",
+            "A remote store's default dataset: union (the engine's default graph, "
+            "which must be the union of all graphs) or ours (the graphs our build loaded).",
         ),
         Setting("lang", "en", "Language of messages and reports: en or fr."),
         Setting("base", "https://w3id.org/passerelles/", "Canonical base IRI of the data."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from kg.remote import AnyStore
 from kg.terms import compact
 
 CLASSES_QUERY = """
@@ -16,7 +17,7 @@ GROUP BY ?graph ORDER BY ?graph
 """
 
 
-def stats(store: ox.Store) -> dict[str, dict[str, int]]:
+def stats(store: AnyStore) -> dict[str, dict[str, int]]:
     """``{"graphs": {graph: triples}, "classes": {class: instances}}``, IRIs compacted."""
 
     def counts(query: str, key: str, union: bool) -> dict[str, int]:

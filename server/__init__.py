@@ -12,6 +12,7 @@ from flask import Flask
 
 from kg import settings as registry
 from kg.executor import QueryPool
+from kg.remote import Endpoint, location
 from kg.sparql_guard import normalise_allowlist
 from kg.store import StoreError
 
@@ -22,18 +23,22 @@ def create_app(config: Mapping[str, Any] | None = None, config_file: Path | None
     env_file = os.environ.get("PASSERELLES_CONFIG")
     settings = registry.load(config_file or (Path(env_file) if env_file else None), config)
     settings["allowlist"] = normalise_allowlist(list(settings["service_allowlist"]))
+    settings["location"] = where = location(settings["store"], settings)
+    # What this process may connect to (kg.netguard): SERVICE targets, and a remote store.
+    remote_urls = where.urls if isinstance(where, Endpoint) else ()
+    settings["outbound"] = (*settings["service_allowlist"], *remote_urls)
     app.config["PASSERELLES"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings["max_query_bytes"] * 2
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
-    if not Path(settings["store"]).exists():
-        raise StoreError(f"no store at {settings['store']}: run `passerelles build` first")
+    if isinstance(where, Path) and not where.exists():
+        raise StoreError(f"no store at {where}: run `passerelles build` first")
     # Two pools: the public's queries (/sparql, /queries) and the server's own (pages,
     # pictures, dumps), so that slow public queries filling their workers never hold
     # up a page.
     for name, size in (("pool", settings["workers"]), ("own_pool", settings["page_workers"])):
         pool = QueryPool(
-            Path(settings["store"]),
+            where,
             size=size,
             timeout=settings["timeout"],
             max_rows=settings["max_rows"],

@@ -16,7 +16,10 @@ from kg.store import StoreError
 
 __all__ = ["main"]
 
-SERVE_SETTINGS = tuple(name for name in settings.SETTINGS if name != "lang")
+# Secrets are not options: a command line is visible to every user of the machine.
+SERVE_SETTINGS = tuple(
+    name for name, setting in settings.SETTINGS.items() if name != "lang" and not setting.secret
+)
 CLICK_TYPES = {int: int, float: float}
 
 
@@ -62,7 +65,7 @@ def serve(config_file: Path | None, get_path: str | None, **options: Any) -> Non
         click.echo(f"Error: {error}", err=True)
         sys.exit(EXIT_ERROR)
     config = app.config["PASSERELLES"]
-    netguard.install(config["service_allowlist"])
+    netguard.install(config["outbound"])
     if get_path is not None:
         response = app.test_client().get(get_path)
         sys.stdout.buffer.write(response.get_data())

@@ -17,6 +17,7 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 
+from kg.remote import BUILD_GRAPH
 from kg.terms import PREFIXES, SOURCE_DOCUMENT
 from server.answers import own_pool
 from server.formatting import local_path
@@ -26,7 +27,10 @@ from server.negotiate import GRAPH_TYPES, media_type, negotiate
 bp = Blueprint("dataset", __name__)
 
 DUMPS = {"passerelles.ttl.gz": "text/turtle", "passerelles.nq.gz": "application/n-quads"}
-ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+# A remote store also holds the build's record graph (kg/remote_build.py): it says which
+# build is there, it is not part of the dataset, so the dumps and the count leave it out.
+ALL_QUADS = f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{BUILD_GRAPH}>) }}"
+TRIPLES = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER (?s != <{BUILD_GRAPH}>) }}"
 RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 SITEMAP_SIZE = 50_000  # the sitemap protocol's limit per file
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -76,7 +80,7 @@ def dump(name: str) -> Response:
 
 @cache
 def _triples(build: str) -> int:
-    rows = select_all("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    rows = select_all(TRIPLES)
     return int(rows[0]["n"]["value"])
 
 

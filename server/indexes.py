@@ -9,6 +9,8 @@ row limit, and kept until the store link points at another build.
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,10 +23,12 @@ from flask import current_app, g
 from kg.executor import Request
 from kg.labels import fold
 from kg.queries import NamedQuery, Substitutions, load_queries
+from kg.remote import BUILD_GRAPH, BUILD_ID, Endpoint
 from kg.resource import LABEL_PROPERTIES, Binding
 from server.answers import own_pool
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+KEY_SECONDS = 2.0
 SCHEMA = "https://schema.org/"
 ESS = "https://w3id.org/passerelles/ontology#"
 
@@ -134,8 +138,24 @@ def about(iri: str) -> Substitutions:
 
 
 def build_key() -> str:
-    """The build the store link points at now: what the caches are keyed by."""
-    return str(Path(current_app.config["PASSERELLES"]["store"]).resolve())
+    """The build being served: what the caches are keyed by. The build the store link
+    points at, or the identifier a remote store's build recorded (read again at most
+    every ``KEY_SECONDS``, so that every replica sees a reload made by another)."""
+    where = current_app.config["PASSERELLES"]["location"]
+    if not isinstance(where, Endpoint):
+        return str(where.resolve())
+    now = time.monotonic()
+    expires, key = current_app.extensions.get("passerelles.build_key", (0.0, ""))
+    if now >= expires:  # the record is asked for by name: it is not in "our" dataset
+        record = Request(BUILD_ID, "tsv", None, named_graphs=(BUILD_GRAPH,))
+        key = own_pool().execute(record).body.decode("utf-8")
+        current_app.extensions["passerelles.build_key"] = (now + KEY_SECONDS, key)
+    return key  # type: ignore[no-any-return]
+
+
+def forget_build_key() -> None:
+    """Read the remote build's identifier again on next use (after a reload)."""
+    current_app.extensions.pop("passerelles.build_key", None)
 
 
 @dataclass(frozen=True)
@@ -220,6 +240,9 @@ def _coordinates(rows: list[Binding]) -> dict[str, tuple[float, float]]:
     return found
 
 
+_INDEXES_LOCK = threading.Lock()
+
+
 @cache
 def _indexes(build: str, base: str) -> Indexes:
     labels, names = _labels(select_all(page_query("index-labels").text))
@@ -242,5 +265,8 @@ def _indexes(build: str, base: str) -> Indexes:
 def indexes() -> Indexes:
     """The indexes of the build being served (read on first use; one lookup per request)."""
     if "passerelles_indexes" not in g:
-        g.passerelles_indexes = _indexes(build_key(), current_app.config["PASSERELLES"]["base"])
+        # One thread reads them; the first requests after a start or a reload wait for it
+        # rather than each reading every index of a large graph again.
+        with _INDEXES_LOCK:
+            g.passerelles_indexes = _indexes(build_key(), current_app.config["PASSERELLES"]["base"])
     return g.passerelles_indexes  # type: ignore[no-any-return]

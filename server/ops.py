@@ -14,12 +14,15 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request
 
+from kg import remote_build
 from kg.build import NotConforming, build
 from kg.executor import QueryFailed, Request
 from kg.queries import QueryError
+from kg.remote import Endpoint, RemoteStoreError
 from kg.sources import SourceError
 from server.answers import own_pool, pool
 from server.errors import error_response
+from server.indexes import forget_build_key
 
 bp = Blueprint("ops", __name__)
 
@@ -93,12 +96,19 @@ def reload() -> Response:
         )
     if not _reloading.acquire(blocking=False):
         return error_response(409, "a reload is already running")
+    where = settings["location"]
     try:
-        staged = build(Path(settings["root"]), Path(settings["store"]))
+        if isinstance(where, Endpoint):
+            staged = remote_build.build(Path(settings["root"]), where)
+            forget_build_key()
+        else:
+            staged = build(Path(settings["root"]), where)
     except NotConforming as error:
         return error_response(422, f"{error}; the served store is unchanged\n{error.report.text()}")
     except (SourceError, QueryError) as error:
         return error_response(422, f"{error}; the served store is unchanged")
+    except RemoteStoreError as error:
+        return error_response(502, str(error))
     finally:
         _reloading.release()
     return jsonify({"quads": staged.triples, "files": staged.files, "derived": staged.rules.total})

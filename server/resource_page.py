@@ -16,7 +16,15 @@ from typing import Any
 from flask import Response, abort, render_template, request
 
 from kg import sections
-from kg.resource import Binding, Description, Value, describe, incoming
+from kg.resource import (
+    ADMS_IDENTIFIER,
+    Binding,
+    Description,
+    Value,
+    describe,
+    identifiers,
+    incoming,
+)
 from server.formatting import local_url
 from server.i18n import part_words
 from server.indexes import Indexes, about, indexes, select_all, together
@@ -183,12 +191,14 @@ def describe_page(iri: str, kind: str, lang: str) -> dict[str, Any]:
         "incoming_pages": sections.Paged(
             [], number("in"), max(1, -(-total // sections.PAGE_SIZE)), total
         ),
+        # Official codes are shown with the links out (kg.resource.identifiers), not as parts.
         "parts": [
             part
             for part in resource.parts
-            if not {t.value for t in part.types} & COVERED.get(kind, set())
+            if not {t.value for t in part.types} & (COVERED.get(kind, set()) | {ADMS_IDENTIFIER})
         ],
         "elsewhere": [p for p in resource.properties if p.iri in ELSEWHERE],
+        "identifiers": identifiers(resource),
         "provenance": resource.values(PROVENANCE),
         "jsonld": json_ld(schema_org(resource, kind, lang, found, section)),
         "event": found.events.get(iri),

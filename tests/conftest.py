@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import pytest
@@ -16,10 +17,13 @@ from kg.build import build
 from kg.store import open_store
 from server import close, create_app
 
-pytest_plugins = ["server_fixtures", "browser_fixtures"]
+if TYPE_CHECKING:  # the plugin itself is loaded by pytest, which rewrites its asserts
+    from server_fixtures import Backend
+
+pytest_plugins = ["server_fixtures", "oxigraph_fixtures", "browser_fixtures", "virtuoso_fixtures"]
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ("ontology", "data", "queries")
+PROJECT_PARTS = ("ontology", "data", "queries", "profiles")
 
 
 @pytest.fixture(scope="session")
@@ -44,9 +48,9 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app(built_store_path: Path) -> Iterator[Flask]:
-    """The web app on the built store (Flask's own fixture names: app, client, runner)."""
-    app = create_app({"store": str(built_store_path)})
+def app(backend: Backend) -> Iterator[Flask]:
+    """The web app on the backend's store (Flask's own fixture names: app, client, runner)."""
+    app = create_app({"store": backend.store, **backend.settings})
     yield app
     close(app)
 

@@ -5,12 +5,18 @@ whole session (short timeout, small row limit); ``make_server(**settings)`` give
 a server with special settings (one per distinct set of settings, kept for the
 session); ``listener`` is a TCP port that records whether anything connected.
 Also here: the small HTTP client and result parsers both HTTP test modules use.
+
+Both servers, and the ``app`` of conftest.py, serve the store of ``backend``: the
+embedded store, or a remote engine of :data:`ENGINES` loaded by
+``passerelles build --store URL``. The modules of :data:`ON_EVERY_BACKEND` run on
+each backend; the others on the embedded store only.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -175,7 +181,7 @@ def toml(settings: Mapping[str, Any]) -> str:
     return "".join(f"{key} = {json.dumps(value)}\n" for key, value in sorted(settings.items()))
 
 
-def command(port: int, store: Path, config: Path) -> list[str]:
+def command(port: int, store: Path | str, config: Path) -> list[str]:
     """``passerelles serve``, by the console script next to the interpreter running the tests."""
     script = Path(sys.executable).with_name("passerelles")
     launcher = [str(script)] if script.exists() else [sys.executable, "-c", LAUNCH]
@@ -209,7 +215,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running_server(store: Path, folder: Path, **settings: Any) -> Iterator[Server]:
+def running_server(store: Path | str, folder: Path, **settings: Any) -> Iterator[Server]:
     """Start a server with ``settings`` over :data:`DEFAULTS`; stop it on exit."""
     values = {**DEFAULTS, **settings}
     config = folder / "passerelles.toml"
@@ -229,15 +235,16 @@ def running_server(store: Path, folder: Path, **settings: Any) -> Iterator[Serve
 
 
 @pytest.fixture(scope="session")
-def server(built_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The default server of the HTTP tests."""
-    with running_server(built_store_path, tmp_path_factory.mktemp("server")) as started:
+    folder = tmp_path_factory.mktemp("server")
+    with running_server(backend.store, folder, **backend.settings) as started:
         yield started
 
 
 @pytest.fixture(scope="session")
 def make_server(
-    built_store_path: Path, tmp_path_factory: pytest.TempPathFactory
+    backend: Backend, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Callable[..., Server]]:
     """A factory of servers with special settings; the same settings get the same server."""
     started: dict[str, Server] = {}
@@ -247,11 +254,90 @@ def make_server(
             key = toml(settings)
             if key not in started:
                 folder = tmp_path_factory.mktemp("server")
-                running = running_server(built_store_path, folder, **settings)
+                running = running_server(backend.store, folder, **backend.settings, **settings)
                 started[key] = servers.enter_context(running)
             return started[key]
 
         yield start
+
+
+# -- backends ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A remote SPARQL store a fixture started: its query URL, and the store settings
+    (``store_gsp``, ``store_update``, ``store_user``…) a build loads it with."""
+
+    query: str
+    settings: dict[str, str]
+
+
+# Remote engines besides the embedded store: name -> (the session fixture that starts
+# the engine and yields an Engine, the marks of the tests that run on it).
+ENGINES: dict[str, tuple[str, tuple[pytest.MarkDecorator, ...]]] = {
+    "oxigraph": ("oxigraph_engine", ()),
+    # Debian's Virtuoso 7 (tests/virtuoso_fixtures.py); `make test` runs these too.
+    "virtuoso": ("virtuoso_engine", (pytest.mark.virtuoso,)),
+}
+# The endpoint and browser suites: they run on every backend. The other modules that use
+# the servers test what does not depend on the store (headers, limits, fuzzing of the
+# HTTP layer, reload of the embedded store) and run on the embedded store only.
+ON_EVERY_BACKEND = {
+    "test_http_sparql",
+    "test_http_queries",
+    "test_http_pages",
+    "test_crawl",
+    "test_browser",
+    "test_yasgui",
+    "test_visuals",
+}
+
+
+@dataclass(frozen=True)
+class Backend:
+    """The store the servers serve: ``store`` as ``--store`` takes it, and its settings."""
+
+    name: str
+    store: str
+    settings: dict[str, str]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Each test that serves the store runs on the backends its module is meant for."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    params: list[Any] = ["embedded"]
+    if metafunc.module.__name__ in ON_EVERY_BACKEND:
+        params += [pytest.param(name, marks=marks) for name, (_, marks) in ENGINES.items()]
+    metafunc.parametrize("backend", params, indirect=True, scope="session")
+
+
+def build_into(engine: Engine) -> None:
+    """``passerelles build --store URL``: the real build loads the engine."""
+    env = {**os.environ, **{f"PASSERELLES_{k.upper()}": v for k, v in engine.settings.items()}}
+    script = Path(sys.executable).with_name("passerelles")
+    launcher = [str(script)] if script.exists() else [sys.executable, "-c", LAUNCH]
+    done = subprocess.run(
+        [*launcher, "build", "--store", engine.query],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest, built_store_path: Path) -> Backend:
+    """The embedded store built once, or a remote engine loaded by our build."""
+    name = getattr(request, "param", "embedded")
+    if name == "embedded":
+        return Backend(name, str(built_store_path), {})
+    engine: Engine = request.getfixturevalue(ENGINES[name][0])
+    build_into(engine)
+    return Backend(name, engine.query, engine.settings)
 
 
 # -- a port to probe -------------------------------------------------------------------------

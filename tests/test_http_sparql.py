@@ -22,6 +22,7 @@ from server_fixtures import (
     GRAPH_FORMATS,
     HOWS,
     SOLUTION_FORMATS,
+    Backend,
     Listener,
     Reply,
     Server,
@@ -53,7 +54,10 @@ FOAF_PREFIX = "PREFIX foaf: <http://xmlns.com/foaf/0.1/> "
 NAMES = FOAF_PREFIX + "SELECT ?person ?name WHERE { ?person a foaf:Person ; foaf:name ?name }"
 NAME_GRAPH = FOAF_PREFIX + "CONSTRUCT { ?p foaf:name ?n } WHERE { ?p a foaf:Person ; foaf:name ?n }"
 HAS_PEOPLE = FOAF_PREFIX + "ASK { ?person a foaf:Person }"
-GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+# GROUP BY, not DISTINCT: Virtuoso takes 4 s and more for DISTINCT here (docs/engines.md).
+GRAPHS = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+RECORD = "https://w3id.org/passerelles/graph/build"  # a remote store's build record
+COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER (?s != <{RECORD}>) }}"
 MONSTER = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 INSERT = "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"
 
@@ -89,11 +93,15 @@ def test_ask(server: Server, fmt: str) -> None:
     assert solutions(send(server, HAS_PEOPLE, accept=media), parser).askAnswer is True
 
 
-def test_describe(server: Server) -> None:
+def test_describe(server: Server, backend: Backend) -> None:
+    """SPARQL leaves a description's shape to the engine: Oxigraph gives the statements
+    about the resource, Virtuoso some of them and some pointing at it (docs/engines.md)."""
     subject = URIRef(ID + "organisation/co-actions")
     described = graph(send(server, f"DESCRIBE <{subject}>", accept="text/turtle"))
-    assert (subject, RDF.type, None) in described
-    assert all(s == subject or isinstance(s, BNode) for s in described.subjects())
+    assert len(described) > 0
+    assert all(subject in (s, o) or isinstance(s, BNode) for s, _, o in described)
+    if backend.name != "virtuoso":  # Virtuoso's own choice of statements lacks the type
+        assert (subject, RDF.type, None) in described
 
 
 @pytest.mark.parametrize(
@@ -143,14 +151,23 @@ def test_an_accept_that_fits_nothing_gets_406(server: Server, query: str, accept
     assert has_charset(reply, "text/plain")
 
 
-def test_malformed_query_gets_400_with_the_parser_message(server: Server) -> None:
+def parser_message(backend: Backend, bad: str) -> str:
+    """What the store's own parser says of a query (a remote engine's first line of it)."""
+    if backend.name == "embedded":
+        with pytest.raises(SyntaxError) as parsed:
+            ox.Store().query(bad)
+        return str(parsed.value)
+    said = fetch(backend.store, {"query": bad})
+    assert said.status == 400
+    return said.text.strip().splitlines()[0]
+
+
+def test_malformed_query_gets_400_with_the_parser_message(server: Server, backend: Backend) -> None:
     bad = "SELECT ?x WHERE { ?x"
-    with pytest.raises(SyntaxError) as parsed:
-        ox.Store().query(bad)
     reply = send(server, bad)
     assert reply.status == 400
     assert reply.media == "text/plain"
-    assert str(parsed.value) in reply.text
+    assert parser_message(backend, bad) in reply.text
 
 
 @pytest.mark.parametrize("how", HOWS)
@@ -234,7 +251,7 @@ def test_service_description(server: Server, accept: str, params: dict[str, str]
     dataset = described.value(service, SD.defaultDataset)
     names = {str(described.value(g, SD.name)) for g in described.objects(dataset, SD.namedGraph)}
     assert {ONTOLOGY, PEOPLE} <= names
-    count = solutions(send(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+    count = solutions(send(server, COUNT))  # but a remote store's build record
     assert described.value(dataset, VOID.triples) == Literal(int(column(count, "n").pop()))
 
 
@@ -302,8 +319,15 @@ def timed(server: Server, query: str) -> tuple[Reply, float]:
     return reply, time.monotonic() - started
 
 
-def test_timeout_stops_a_monster_query_while_other_clients_are_served(server: Server) -> None:
+def test_timeout_stops_a_monster_query_while_other_clients_are_served(
+    server: Server, backend: Backend
+) -> None:
     limit = server.settings["timeout"]
+    if backend.name == "virtuoso":  # it refuses the query on its estimate, before running it
+        reply, seconds = timed(server, MONSTER)
+        assert reply.status == 503 and "Retry-After" in reply.headers
+        assert "estimated execution time" in reply.text and seconds < limit
+        return
     monster: list[tuple[Reply, float]] = []
     thread = threading.Thread(target=lambda: monster.append(timed(server, MONSTER)))
     thread.start()
@@ -400,8 +424,12 @@ def test_service_off_the_allow_list_is_refused_and_never_called(
 
 
 def test_service_on_the_allow_list_is_called(
-    make_server: Callable[..., Server], listener: Listener
+    make_server: Callable[..., Server], listener: Listener, backend: Backend
 ) -> None:
+    if backend.name == "virtuoso":
+        # A remote engine makes the SERVICE call itself; Virtuoso's anonymous user may not
+        # (SQ070, as docs/engines.md advises). The allow-list is tested before any sending.
+        pytest.skip("Virtuoso's public SPARQL user is not allowed SERVICE calls")
     federating = make_server(service_allowlist=[listener.url])
     elsewhere = probe(listener, "iri").replace(str(listener.port), str(listener.port + 1))
     assert send(federating, elsewhere).status == 400
@@ -429,9 +457,13 @@ def test_generic_json_and_xml_mean_json_ld_and_rdf_xml_for_graphs(
 
 
 def test_pages_stay_fast_while_public_queries_fill_every_worker(
-    make_server: Callable[..., Server],
+    make_server: Callable[..., Server], backend: Backend
 ) -> None:
     """Slow public queries take all their workers; pages have workers of their own."""
+    if backend.name != "embedded":
+        # Our workers are apart, the engine is not: it evaluates the slow queries to its
+        # own timeout whether or not our server still waits, on the same two cores.
+        pytest.skip("a remote engine's CPU is shared by the public's queries and the pages'")
     busy = make_server(timeout=3, workers=2, page_workers=1, threads=16)
     assert fetch(busy.url("/page/organisation/co-actions")).status == 200  # the caches
     monsters = [threading.Thread(target=send, args=(busy, MONSTER)) for _ in range(8)]

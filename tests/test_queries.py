@@ -84,3 +84,11 @@ def test_a_named_query_with_a_syntax_error_is_reported() -> None:
     broken = NamedQuery("broken", "SELECT ?s WHERE { ?s ")
     with pytest.raises(QueryError, match="broken"):
         run(ox.Store(), broken)
+
+
+def test_every_form_has_its_label(store: ox.Store) -> None:
+    """Engines lower-case language tags: a label is matched by LANGMATCHES, not by "fr-FR"."""
+    query = load_queries(ROOT / "queries")["organisations-by-form"]
+    rows = list(run(store, query, {}))
+    assert rows and all(row["formLabel"] is not None for row in rows)
+    assert any(row["formLabel"].value == "tiers-lieu" for row in rows)  # type: ignore[union-attr]
