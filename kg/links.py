@@ -128,21 +128,34 @@ CONCEPT = Namespace(str(ID) + "concept/")
 class Scheme:
     name: str
     check: Callable[[str], Result]
+    url: str | None = None  # where a code is looked up ({code}), for the resource pages
 
+
+# The public directory of French companies (DINUM, annuaire-entreprises.data.gouv.fr)
+# has one page per SIREN and per SIRET.
+DIRECTORY = "https://annuaire-entreprises.data.gouv.fr/"
 
 # Identifier schemes by their concept IRI (the dcterms:type of an adms:Identifier).
 SCHEMES: dict[URIRef, Scheme] = {
-    CONCEPT[f"scheme-{name}"]: Scheme(name, check)
-    for name, check in (
-        ("siren", siren),
-        ("siret", siret),
-        ("neq", neq),
-        ("insee-commune", insee_commune),
-        ("insee-departement", insee_departement),
-        ("insee-region", insee_region),
-        ("cget-tiers-lieux-2019", positive_integer),
+    CONCEPT[f"scheme-{name}"]: Scheme(name, check, url)
+    for name, check, url in (
+        ("siren", siren, DIRECTORY + "entreprise/{code}"),
+        ("siret", siret, DIRECTORY + "etablissement/{code}"),
+        ("neq", neq, None),
+        ("insee-commune", insee_commune, None),
+        ("insee-departement", insee_departement, None),
+        ("insee-region", insee_region, None),
+        ("cget-tiers-lieux-2019", positive_integer, None),
     )
 }
+
+
+def lookup_url(scheme: str, code: str) -> str | None:
+    """The page of a valid code in its scheme's public directory, when the scheme has one."""
+    known = SCHEMES.get(URIRef(scheme))
+    if known is None or known.url is None or known.check(code) is not None:
+        return None
+    return known.url.format(code=code)
 
 
 @dataclass(frozen=True)

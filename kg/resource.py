@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kg.labels import pick
+from kg.links import lookup_url
 from kg.terms import ID, compact
 
 Binding = Mapping[str, Mapping[str, str]]
@@ -228,3 +229,31 @@ def labels_from_rows(rows: Iterable[tuple[str, str, str]]) -> dict[str, dict[str
     for iri, label, language in rows:
         found[iri].setdefault(language, label)
     return dict(found)
+
+
+ADMS_IDENTIFIER = "http://www.w3.org/ns/adms#Identifier"
+NOTATION, SCHEME = SKOS + "notation", DCTERMS + "type"
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """An official code of the resource (an ``adms:Identifier`` part): its scheme and code."""
+
+    scheme: Value  # the scheme's concept, with its label
+    code: str
+    link: Value | None  # the code's page in its scheme's public directory, if any
+
+
+def identifiers(resource: Description) -> list[Identifier]:
+    """The resource's codes, from its ``adms:Identifier`` parts, by scheme then code."""
+    found = []
+    for part in resource.parts:
+        if ADMS_IDENTIFIER not in {t.value for t in part.types}:
+            continue
+        values = {p.iri: p.values for p in part.properties}
+        for scheme in values.get(SCHEME, []):
+            for code in values.get(NOTATION, []):
+                url = lookup_url(scheme.value, code.value)
+                link = Value(url, "uri", label=code.value) if url else None
+                found.append(Identifier(scheme, code.value, link))
+    return sorted(found, key=lambda i: (i.scheme.text, i.code))

@@ -4,15 +4,21 @@ the home page, the search, the sitemap, the VoID/DCAT description and the dumps.
 The crawl follows every same-site link of every HTML page (each page once, whatever its
 ``?lang=``), expects every answer to be 200, and must reach the page of every instance
 of the shipped data: every subject under ``{base}id/`` that is not a part (``#…``).
+Of the 3,024 pages of the imported CGET tiers-lieux (an organisation and a site per row,
+all alike), it opens a sample: every 100th row and the rows reconciled with ours; the
+sitemap test checks that every one of them is listed. A page with two pagers (links in,
+and the list of its kind) is opened with one pager moved at a time: their combinations
+show nothing more.
 """
 
 from __future__ import annotations
 
 import gzip
+import re
 from collections import deque
 from collections.abc import Callable
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
 from flask import Flask
@@ -21,7 +27,12 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
 
 BASE = "https://w3id.org/passerelles/"
-LIMIT = 3000  # pages: the shipped data has a few hundred
+BUILD = BASE + "graph/build"
+LIMIT = 3000  # pages: the shipped data has a few hundred, and the sample of the import
+IMPORTED = re.compile(r"(?:/page/|id/)(?:organisation|place)/cget-tiers-lieux-2019-([0-9]+)$")
+RECONCILED = {174, 235, 239, 268, 275, 1172}  # the CGET rows of our organisations
+PAGERS = {"in", "more"}  # the page numbers of a resource page's two paged lists
+FIRST_PAGES = {("in", "1"), ("more", "1"), ("page", "1")}  # the same as no page number
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 INSTANCES = f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o
   FILTER (STRSTARTS(STR(?s), "{BASE}id/") && !CONTAINS(STR(?s), "#")) }}"""
@@ -46,6 +57,12 @@ class Links(HTMLParser):
         self.h1 += tag == "h1"
 
 
+def sampled(path: str) -> bool:
+    """False for the imported tiers-lieux the crawl leaves out (see the module docstring)."""
+    found = IMPORTED.search(path)
+    return not found or int(found[1]) % 100 == 0 or int(found[1]) in RECONCILED
+
+
 @pytest.fixture(scope="module")
 def instances(select: Callable[..., list[dict[str, str]]]) -> set[str]:
     return {row["s"] for row in select(INSTANCES)}
@@ -56,7 +73,9 @@ def same_site(href: str) -> str | None:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or not parts.path.startswith("/"):
         return None
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "lang"]
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "lang" and (k, v) not in FIRST_PAGES]
+    if sum(k in PAGERS for k, _ in query) > 1:
+        return None
     return parts.path + ("?" + urlencode(query) if query else "")
 
 
@@ -76,8 +95,8 @@ def crawl(client: FlaskClient) -> dict[str, int]:
             if len(set(page.ids)) != len(page.ids) or page.h1 != 1:
                 seen[path] = 0
             for href in page.hrefs:
-                found = same_site(href)
-                if found and found not in seen:
+                found = same_site(urljoin(path, href))  # "?page=2" is relative to the page
+                if found and found not in seen and sampled(found):
                     queue.append(found)
     return seen
 
@@ -100,7 +119,8 @@ def test_the_crawl_reaches_every_instance(crawled: dict[str, int], instances: se
         for path in crawled
         if path.startswith("/page/")
     }
-    assert not instances - reached
+    assert sorted({iri for iri in instances if sampled(iri)} - reached) == []
+    assert sum(map(sampled, reached)) == len(reached) > 150 + 2 * len(RECONCILED)
     for kind in ("ontology", "source/cooperation-aquitaine-quebec-2016-2018", "concept/cae"):
         assert any(path.startswith(f"/page/{kind}") for path in crawled), kind
 
@@ -189,6 +209,14 @@ def test_void_and_dcat(client: FlaskClient, accept: str, parser: str, store: obj
     assert 'href="/.well-known/void"' in home
 
 
+def served_quads(client: FlaskClient) -> int:
+    """How many quads the store holds but a remote store's build record, which is not data
+    (kg/remote_build.py): the dumps leave it out too."""
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{BUILD}>) }}"
+    reply = client.get("/sparql", query_string={"query": query, "format": "json"})
+    return int(reply.get_json()["results"]["bindings"][0]["n"]["value"])
+
+
 def test_dumps_decompress_and_parse(client: FlaskClient, store: object) -> None:
     turtle = client.get("/dumps/passerelles.ttl.gz")
     nquads = client.get("/dumps/passerelles.nq.gz")
@@ -196,8 +224,8 @@ def test_dumps_decompress_and_parse(client: FlaskClient, store: object) -> None:
     assert "attachment" in turtle.headers["Content-Disposition"]
     graph = Graph().parse(data=gzip.decompress(turtle.get_data()), format="turtle")
     dataset = Dataset().parse(data=gzip.decompress(nquads.get_data()), format="nquads")
-    assert len(list(dataset.quads())) == len(store)  # type: ignore[arg-type]
-    assert len(graph) <= len(store) and len(graph) > 3000  # type: ignore[arg-type]
+    assert len(list(dataset.quads())) == served_quads(client) >= len(store)  # type: ignore[arg-type]
+    assert len(graph) <= served_quads(client) and len(graph) > 3000
     graphs = {str(g.identifier) for g in dataset.graphs()}
     assert BASE + "graph/inferred" in graphs and BASE + "graph/ontology" in graphs
     noemie = URIRef(BASE + "id/person/noemie-escortell")

@@ -63,7 +63,7 @@ def local_copy(url: str) -> str:
 def project_root(remote: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project root whose named queries include the local copy of the federated query."""
     root = tmp_path_factory.mktemp("federated-project")
-    for part in ("ontology", "data", "queries"):
+    for part in ("ontology", "data", "queries", "profiles"):
         shutil.copytree(ROOT / part, root / part)
     (root / "queries" / "federated-wikidata.rq").write_text(local_copy(remote), encoding="utf-8")
     return root

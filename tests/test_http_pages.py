@@ -222,7 +222,8 @@ def test_external_links_are_marked(client: FlaskClient) -> None:
     assert "Wikidata ↗" in targets["http://www.wikidata.org/entity/Q1479"]
     assert "GeoNames ↗" in targets["https://sws.geonames.org/3031582/"]
     assert all(a["rel"] == "external" for a, _ in external)
-    assert "INSEE commune 33063" in bordeaux.section("elsewhere")
+    [(_, code)] = bordeaux.all("li", **{"class": "identifier"})
+    assert code == "33063 (INSEE municipality code)"  # a code with no public page: text
     assert "La Ruche Bordeaux" in bordeaux.section("here")
 
 
@@ -297,9 +298,16 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
 {encounters}
 @prefix org: <http://www.w3.org/ns/org#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix adms: <http://www.w3.org/ns/adms#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
 <{BASE}id/organisation/tiny> a org:Organization ; skos:prefLabel "{HOSTILE}"@fr ;
     skos:altLabel {json.dumps(IRI_ISH)} ;
-    <http://www.w3.org/2002/07/owl#sameAs> <http://www.wikidata.org/entity/Q42> .
+    <http://www.w3.org/2002/07/owl#sameAs> <http://www.wikidata.org/entity/Q42> ;
+    adms:identifier <{BASE}id/organisation/tiny#siren>, <{BASE}id/organisation/tiny#bad> .
+<{BASE}id/organisation/tiny#siren> a adms:Identifier ; skos:notation "900000019" ;
+    dcterms:type <{BASE}id/concept/scheme-siren> .
+<{BASE}id/organisation/tiny#bad> a adms:Identifier ; skos:notation "{HOSTILE}" ;
+    dcterms:type <{BASE}id/concept/scheme-siren> .
 {people}"""
     path = tmp_path_factory.mktemp("tiny") / "store"
     store, folder = new_build(path)
@@ -318,6 +326,21 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
 def no_script_runs(found: Page) -> None:
     for attrs, _ in found.all("script"):
         assert "src" in attrs or attrs.get("type") == "application/ld+json", attrs
+
+
+def test_official_codes_link_out_marked_external(tiny: FlaskClient) -> None:
+    found = page(tiny, "/page/organisation/tiny")
+    codes = [text for _, text in found.all("li", **{"class": "identifier"})]
+    assert len(codes) == 2 and all(text.endswith("scheme-siren)") for text in codes)
+    url = "https://annuaire-entreprises.data.gouv.fr/entreprise/900000019"
+    [(link, text)] = [
+        (a, t) for a, t in found.all("a", **{"class": "external"}) if a["href"] == url
+    ]
+    assert link["rel"] == "external" and text == "900000019 annuaire-entreprises.data.gouv.fr ↗"
+    # A code that is not a valid SIREN gets no link, and is shown as text.
+    assert any(HOSTILE in text for text in codes)
+    no_script_runs(found)
+    assert not [p for p in found.all("section", id="parts") if "900000019" in p[1]]
 
 
 def test_hostile_labels_are_shown_as_text(tiny: FlaskClient) -> None:

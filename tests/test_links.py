@@ -146,3 +146,21 @@ def test_cli_fails_on_a_broken_link(runner: CliRunner, project: Path) -> None:
     as_json = runner.invoke(main, ["links", "check", "--root", str(project), "--format", "json"])
     [problem] = json.loads(as_json.stdout)
     assert problem["scheme"] == "wikidata" and problem["link"].endswith("Q01479")
+
+
+@pytest.mark.parametrize(
+    ("scheme", "code", "url"),
+    [
+        ("siren", "900000019", "https://annuaire-entreprises.data.gouv.fr/entreprise/900000019"),
+        ("siren", "900000018", None),  # a wrong check digit: no link
+        (
+            "siret",
+            "90000001900019",
+            "https://annuaire-entreprises.data.gouv.fr/etablissement/90000001900019",
+        ),
+        ("cget-tiers-lieux-2019", "239", None),  # no page per row
+        ("nope", "1", None),
+    ],
+)
+def test_lookup_url(scheme: str, code: str, url: str | None) -> None:
+    assert links.lookup_url(str(links.CONCEPT[f"scheme-{scheme}"]), code) == url

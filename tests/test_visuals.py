@@ -7,9 +7,11 @@ HTML is checked by structure (parsed with ``html.parser``); the browser side is 
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +19,16 @@ from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 
 ID = "https://w3id.org/passerelles/id/"
+CGET = Path(__file__).resolve().parents[1] / "data/external/cget-tiers-lieux-2019"
+
+
+def cget_sites(insee: str) -> set[str]:
+    """The slugs of the imported tiers-lieux sites in one commune (data/imports.toml)."""
+    with (CGET / "CGET_TiersLieux_2019.csv").open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle)
+        return {f"cget-tiers-lieux-2019-{r['ID']}" for r in rows if r["INSEECOM"] == insee}
+
+
 ESS = "https://w3id.org/passerelles/ontology#"
 NOEMIE, CECILE = ID + "person/noemie-escortell", ID + "person/cecile-marsan"
 MISSION_1 = ID + "event/mission-1"
@@ -176,7 +188,7 @@ def test_places_have_coordinates(client: FlaskClient) -> None:
 @pytest.mark.parametrize(
     ("about", "slugs"),
     [
-        ("place:bordeaux", {"bordeaux", "la-ruche-bordeaux-site"}),
+        ("place:bordeaux", {"bordeaux", "la-ruche-bordeaux-site"} | cget_sites("33063")),
         ("event:mission-1", {"ville-de-quebec", "baie-saint-paul", "montreal"}),
         (
             "organisation:fabrique-pola",

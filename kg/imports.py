@@ -1,0 +1,134 @@
+"""Imports in the build (``data/imports.toml``) and by ``passerelles import``.
+
+The build imports each file that ``data/imports.toml`` lists, with its profile,
+after the sources and before the rules, so the SHACL gate sees it with the rest.
+``passerelles import FILE --profile NAME`` adds (or replaces) one import's graph
+in the served store: a copy of the store is made beside it (an Oxigraph backup:
+hard links, no time), the graph is replaced, the rules run again and the graph
+passes the gate before the copy is published, in one atomic step. A run that
+fails publishes nothing. An import made this way lasts until the next build: list
+it in ``data/imports.toml`` to make it part of the build.
+
+The gate: when the import's graph is a small part of the store, only what the
+import created or changed is validated, against the whole store (the nodes used
+in the import's graph, among them our organisations it links to); otherwise,
+where validating those nodes costs as much as validating everything, the whole
+store is, by the build's gate.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import shacl, shacl_sparql, store
+from kg.importer import ImportResult, UnreadableFile, import_rows
+from kg.profile import ProfileError, load_profile
+from kg.rules import apply_rules, load_rules
+from kg.sources import SourceError
+from kg.terms import INFERRED_GRAPH
+
+Progress = Callable[[str], None]
+Gate = Callable[[ox.Store], shacl.Report]
+IMPORTS_FILE = Path("data") / "imports.toml"
+# Above this share of the store, the import's nodes are validated with the rest: a scoped
+# gate looks each focus node up in the graph, which then costs more than it saves.
+SCOPED_SHARE = 0.5
+
+
+class ImportFailed(SourceError):
+    """An import that cannot run (a bad profile, a missing file or column): a bad input file."""
+
+
+class ImportNotConforming(Exception):
+    """The graph with the import failed the SHACL gate; nothing was published."""
+
+    def __init__(self, report: shacl.Report) -> None:
+        self.report = report
+        super().__init__(f"the data does not conform: {report.count('Violation')} violation(s)")
+
+
+@dataclass(frozen=True)
+class Planned:
+    file: Path
+    profile: str
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def planned(root: Path) -> list[Planned]:
+    """The imports of the build, from ``data/imports.toml`` (none if there is no such file)."""
+    path = root / IMPORTS_FILE
+    if not path.is_file():
+        return []
+    try:
+        entries = tomllib.loads(path.read_text(encoding="utf-8")).get("import", [])
+        return [Planned(root / "data" / e["file"], e["profile"]) for e in entries]
+    except (tomllib.TOMLDecodeError, KeyError, TypeError) as error:
+        raise ImportFailed(path, str(error)) from error
+
+
+def run_import(
+    root: Path, target: ox.Store, file: Path, profile: str, progress: Progress = _quiet
+) -> ImportResult:
+    """Import ``file`` into ``target`` (its graph replaced); raises ImportFailed."""
+    try:
+        result = import_rows(target, file, load_profile(profile, root / "profiles"), progress)
+    except (ProfileError, UnreadableFile, FileNotFoundError, UnicodeDecodeError) as error:
+        raise ImportFailed(file, str(error)) from error
+    progress(f"{file.name}: {result.summary()}")
+    return result
+
+
+def stage_imports(root: Path, target: ox.Store, progress: Progress = _quiet) -> list[ImportResult]:
+    """The build's step: every import of ``data/imports.toml``, into the staged store."""
+    return [run_import(root, target, p.file, p.profile, progress) for p in planned(root)]
+
+
+def import_into(
+    root: Path,
+    path: Path,
+    file: Path,
+    profile: str,
+    gate: Gate,
+    progress: Progress = _quiet,
+    lang: str = "en",
+) -> tuple[ImportResult, shacl.Report]:
+    """Import into a copy of the store at ``path``; publish the copy only if it passed the gate
+    (``gate``: the build's SHACL gate over the whole store, given by the caller, as kg.build
+    imports this module; see ``validate``)."""
+    target, folder = store.copy_build(path)
+    try:
+        progress(f"Importing {file}")
+        result = run_import(root, target, file, profile, progress)
+        progress("Applying the derivation rules")
+        target.remove_graph(ox.NamedNode(str(INFERRED_GRAPH)))
+        apply_rules(target, load_rules(root / "queries" / "rules"))
+        progress("Validating against the SHACL shapes")
+        report = validate(target, result, gate, lang)
+        progress(f"The data {'conforms' if report.conforms else 'does not conform'}: {report.how}")
+        if not report.conforms:
+            raise ImportNotConforming(report)
+        progress("Writing the store")
+        # No optimize(): the bulk loader wrote sorted files already, and compacting the
+        # whole store again would cost more than the import itself.
+        target.flush()
+        del target
+        store.publish(path, folder)
+    except BaseException:
+        store.discard(folder)
+        raise
+    return result, report
+
+
+def validate(target: ox.Store, result: ImportResult, gate: Gate, lang: str) -> shacl.Report:
+    """The gate after an import: scoped to the import's graph when it is a small part."""
+    if result.triples > SCOPED_SHARE * len(target):
+        return gate(target)
+    return shacl_sparql.validate(target, lang=lang, focus=(result.graph,))
