@@ -13,7 +13,6 @@ every loop is bounded in time and in count.
 from __future__ import annotations
 
 import http.client
-import importlib.util
 import random
 import subprocess
 import sys
@@ -21,27 +20,15 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 import click
 
-HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
+from bench.clients import QUERIES, Endpoint  # noqa: E402
+from bench.datasets import store_params  # noqa: E402
+from bench.targets import free_port, wait_until_up  # noqa: E402
+
 MAX_REQUESTS = 1_000_000
-
-
-def _harness() -> ModuleType:
-    """bench/endpoint.py (bench/ is a folder of scripts, not a package), loaded once."""
-    if "bench_endpoint" in sys.modules:
-        return sys.modules["bench_endpoint"]
-    spec = importlib.util.spec_from_file_location("bench_endpoint", HERE / "endpoint.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-harness = _harness()
 
 
 def memory_kib(pid: int) -> int:
@@ -71,9 +58,11 @@ def mix(params: dict[str, list[str]]) -> list[tuple[str, str, bytes | None, str]
     pages = [("GET", "/page/" + iri.split("/id/", 1)[1], None, "text/html")
              for iri in params["organisation"] + params["person"]]  # fmt: skip
     others = [("GET", "/", None, "text/html"), ("GET", "/search?q=cooperative", None, "text/html")]
-    queries = [
-        ("POST", "/sparql", harness.request_body(query, params[query.param], k), query.accept)
-        for query in harness.QUERIES.values()
+    sparql = Endpoint("ours", 0, "/sparql", True)
+    queries: list[tuple[str, str, bytes | None, str]] = [
+        (*query.request(sparql, params[query.param], k), query.accept)
+        for query in QUERIES.values()
+        if not query.page
         for k in range(len(params[query.param]))
     ]
     return queries + pages + others
@@ -107,16 +96,15 @@ def client(port: int, requests: list[tuple[str, str, bytes | None, str]], until:
 
 def run(store: Path, clients: int, duration: float, log: Path) -> dict[str, float]:
     """Serve ``store`` and load it; the figures of the run."""
-    prepared = harness.Prepared("real", store.parent, {})
-    params = harness._params(prepared)
-    port = harness.free_port()
+    params = store_params(store)
+    port = free_port()
     argv = [str(Path(sys.executable).with_name("passerelles")), "serve", "--store", str(store),
             "--host", "127.0.0.1", "--port", str(port), "--rate-limit", "0",
             "--threads", str(max(8, clients))]  # fmt: skip
     with log.open("wb") as out:
         server = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
     try:
-        harness._wait_until_up(server, harness.Endpoint("ours", port, "/sparql"), 30.0, log)
+        wait_until_up(server, Endpoint("ours", port, "/sparql", True), 30.0, log)
         requests = mix(params)
         warm = Tally()
         client(port, requests, time.monotonic() + 2.0, 0, warm)  # fills the caches

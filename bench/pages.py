@@ -1,6 +1,6 @@
 """Page rendering benchmark: organisation pages of a 1M-triple synthetic graph, in-process.
 
-The synthetic graph of ``generate.py`` is written once to ``bench/data/synthetic-<n>.nt``
+The synthetic graph of ``kg/generate.py`` is written once to ``bench/data/synthetic-<n>.nt``
 and bulk-loaded, beside the ontology and the glossary, into a store laid out as
 ``kg.store`` makes it (``new_build`` then ``publish``). The build's SHACL gate and
 rules are skipped: the generator's output already holds what the rules derive, and
@@ -38,7 +38,7 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.generate import generate, sample_iris  # noqa: E402
+from kg.generate import generate, sample_iris  # noqa: E402
 from kg.queries import Substitutions, load_queries  # noqa: E402
 from kg.store import new_build, publish  # noqa: E402
 
@@ -65,7 +65,7 @@ def prepared_store(triples: int, seed: int, progress: Callable[[str], None]) -> 
     """The store of the synthetic graph, made once per size and seed."""
     folder = ROOT / "bench" / "data" / f"pages-{triples}-{seed}"
     store, stamp = folder / "store", folder / "prepared.json"
-    wanted = {"triples": triples, "seed": seed, "generator": _digest(ROOT / "bench/generate.py")}
+    wanted = {"triples": triples, "seed": seed, "generator": _digest(ROOT / "kg/generate.py")}
     if store.exists() and stamp.exists() and json.loads(stamp.read_text()) == wanted:
         return store
     data = ROOT / "bench" / "data" / f"synthetic-{triples}-{seed}.nt"

@@ -6,22 +6,25 @@ import json
 import sys
 import time
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 import pyoxigraph as ox
 
-from kg import __version__, essglobal, results, settings
-from kg.build import NotConforming, build, stage
+from kg import __version__, essglobal, remote, remote_build, results, settings
+from kg.build import AUTO_LIMIT, ENGINES, NotConforming, build, stage, validate
 from kg.export import FORMATS as EXPORT_FORMATS
 from kg.export import export
+from kg.generate import write_project
+from kg.imports import ImportNotConforming, import_into
 from kg.links import check_links
 from kg.queries import QueryError, load_queries, load_query, run
+from kg.remote import RemoteStoreError
 from kg.sources import SourceError, read_sources
 from kg.stats import stats
-from kg.store import StoreError, open_store
+from kg.store import StoreError
 
 EXIT_ERROR, EXIT_USAGE, EXIT_NOT_CONFORMING = 1, 2, 3
 
@@ -49,8 +52,30 @@ def setting_option(name: str, *decls: str, **kwargs: Any) -> Callable[[F], F]:
 
 
 root_option = setting_option("root", type=click.Path(file_okay=False, path_type=Path))
-store_option = setting_option("store", type=click.Path(path_type=Path))
+REMOTE_SETTINGS = (
+    "store_update", "store_gsp", "store_user", "store_password", "store_auth", "store_dataset"
+)  # fmt: skip
+
+
+def store_location(_ctx: click.Context, _param: click.Parameter, value: str) -> remote.Location:
+    """A folder, or a SPARQL endpoint URL with its PASSERELLES_STORE_* settings."""
+    try:
+        return remote.location(value, {name: settings.get(name) for name in REMOTE_SETTINGS})
+    except settings.SettingsError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+store_option = setting_option("store", callback=store_location)
 lang_option = setting_option("lang", type=click.Choice(["en", "fr"]))
+shacl_option = click.option(
+    "--shacl",
+    "shacl_engine",
+    type=click.Choice(ENGINES),
+    default="auto",
+    show_default=True,
+    help="SHACL engine: pyshacl (the reference), sparql (the shapes compiled to SPARQL, "
+    f"for large graphs), auto (pyshacl up to {AUTO_LIMIT:,} quads, sparql above).",
+)
 
 
 def errors_exit(command: F) -> F:
@@ -67,7 +92,7 @@ def errors_exit(command: F) -> F:
         except BrokenPipeError:  # the reader went away (`| head`): not an error of ours
             sys.stderr.close()
             sys.exit(0)
-        except (SourceError, StoreError, QueryError, OSError) as error:
+        except (SourceError, StoreError, QueryError, RemoteStoreError, OSError) as error:
             click.echo(f"Error: {error}", err=True)
             sys.exit(EXIT_ERROR)
 
@@ -97,19 +122,62 @@ def main() -> None:
 @root_option
 @store_option
 @lang_option
+@shacl_option
 @errors_exit
-def build_command(root: Path, store: Path, lang: str) -> None:
+def build_command(root: Path, store: remote.Location, lang: str, shacl_engine: str) -> None:
     """Parse, derive, validate and publish the embedded store.
 
     The new store is written beside the served one and replaces it in one atomic
     step, only if it passed the SHACL gate; on any error the served store is untouched.
+    With a remote store (--store URL), the graph passed the gate is loaded through
+    PASSERELLES_STORE_GSP or PASSERELLES_STORE_UPDATE, replacing our named graphs.
     """
-    staged = build(root, store, reporter(), lang)
+    if isinstance(store, remote.Endpoint):
+        staged = remote_build.build(root, store, reporter(), lang)
+    else:
+        staged = build(root, store, reporter(), lang, shacl_engine=shacl_engine)
     warnings = len(staged.report.results)
     click.echo(
-        f"Built {store}: {staged.triples} quads from {staged.files} files, "
-        f"{staged.rules.total} derived, {warnings} SHACL warning(s)."
+        f"Built {getattr(store, 'query', store)}: {staged.triples} quads "
+        f"from {staged.files} files, "
+        f"{staged.rules.total} derived, {warnings} SHACL warning(s), {staged.report.how}."
     )
+
+
+@main.command("generate")
+@click.option(
+    "--triples",
+    type=click.IntRange(min=1000),
+    default=1_000_000,
+    show_default=True,
+    help="Size of the graph once built (stated and derived triples), at most this many.",
+)
+@click.option("--seed", type=int, default=42, show_default=True, help="Seed of the generator.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("var/synthetic"),
+    show_default=True,
+    help="Project folder to write: data/synthetic.nt and links to ontology/ and queries/.",
+)
+@root_option
+@errors_exit
+def generate_command(triples: int, seed: int, out: Path, root: Path) -> None:
+    """Write a deterministic synthetic graph of the real one's shape, for `build --root OUT`.
+
+    Only the stated facts are written: the build derives the encounters, ess:met,
+    org:memberOf and the missions' visits, and validates the whole against the shapes.
+    """
+    report, shown = reporter(), [0]
+
+    def progress(made: int) -> None:
+        tenth = min(10, made * 10 // triples)
+        if tenth > shown[0]:
+            shown[0] = tenth
+            report(f"{tenth * 10}% of {triples:,} triples")
+
+    written = write_project(out, triples, seed, progress, root)
+    click.echo(f"Wrote {written:,} triples to {out / 'data'}: `passerelles build --root {out}`.")
 
 
 @main.command("validate")
@@ -123,10 +191,11 @@ def build_command(root: Path, store: Path, lang: str) -> None:
     show_default=True,
     help="text: one line per result; turtle: the SHACL validation report graph.",
 )
+@shacl_option
 @errors_exit
-def validate_command(root: Path, lang: str, fmt: str) -> None:
+def validate_command(root: Path, lang: str, fmt: str, shacl_engine: str) -> None:
     """Check the sources against the SHACL shapes without touching the store."""
-    staged = stage(root, ox.Store(), reporter(), lang)
+    staged = stage(root, ox.Store(), reporter(), lang, shacl_engine=shacl_engine)
     report = staged.report
     if fmt == "turtle":
         click.echo(report.graph.serialize(format="turtle"))
@@ -162,7 +231,7 @@ def parse_params(_ctx: click.Context, _param: click.Parameter, values: tuple[str
 @root_option
 @store_option
 @errors_exit
-def query_command(query: str, params: dict, fmt: str, root: Path, store: Path) -> None:
+def query_command(query: str, params: dict, fmt: str, root: Path, store: remote.Location) -> None:
     """Run a named query (see `passerelles queries`) or a .rq FILE on the built store.
 
     CONSTRUCT and DESCRIBE results are written as Turtle whatever the format.
@@ -174,7 +243,7 @@ def query_command(query: str, params: dict, fmt: str, root: Path, store: Path) -
         named = load_queries(root / "queries").get(query)  # type: ignore[assignment]
         if named is None:
             raise QueryError(f"no named query {query!r}: see `passerelles queries`")
-    result = run(open_store(store), named, params)
+    result = run(remote.open_location(store), named, params)
     sys.stdout.buffer.write(results.render(result, fmt))
 
 
@@ -225,18 +294,18 @@ def queries_command(root: Path, fmt: str) -> None:
 )
 @store_option
 @errors_exit
-def export_command(profile: str, fmt: str, output: Any, store: Path) -> None:
+def export_command(profile: str, fmt: str, output: Any, store: remote.Location) -> None:
     """Write the built graph, or one profile of it, in one RDF format."""
-    EXPORT_PROFILES[profile](open_store(store), fmt, output)
+    EXPORT_PROFILES[profile](remote.local_copy(store), fmt, output)
 
 
 @main.command("stats")
 @store_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @errors_exit
-def stats_command(store: Path, fmt: str) -> None:
+def stats_command(store: remote.Location, fmt: str) -> None:
     """Triples per named graph and instances per class of the built store."""
-    counts = stats(open_store(store))
+    counts = stats(remote.open_location(store))
     if fmt == "json":
         click.echo(json.dumps(counts, indent=2))
         return
@@ -270,3 +339,56 @@ def links_check_command(root: Path, fmt: str) -> None:
         click.echo(f"{len(problems)} link(s) failed." if problems else "All links pass.", err=True)
     if problems:
         sys.exit(EXIT_ERROR)
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--profile",
+    required=True,
+    help="A profile of profiles/ (cget-tiers-lieux, sirene) or the path of a .toml profile.",
+)
+@root_option
+@store_option
+@lang_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per row skipped or value left out; json: the whole report.",
+)
+@errors_exit
+def import_command(
+    file: Path, profile: str, root: Path, store: remote.Location, lang: str, fmt: str
+) -> None:
+    """Import a CSV FILE by a profile into its own named graph of the served store.
+
+    The graph is replaced (a rerun changes nothing), the rows are reconciled with
+    our organisations, and what it created or changed passes the SHACL gate (the
+    whole store when the import is most of it) before the new store is published in
+    one atomic step; on any error nothing is published. Rows
+    that fail a check are listed (line, reason) and skipped. Lasts until the next
+    build: list the file in data/imports.toml to make it part of the build.
+    """
+    if isinstance(store, remote.Endpoint):
+        raise click.UsageError("import writes the embedded store: give a folder as --store")
+    try:
+        gate = partial(validate, engine="auto", lang=lang)  # the build's SHACL gate
+        result, _ = import_into(root, store, file, profile, gate, reporter(), lang)
+    except ImportNotConforming as error:
+        click.echo(error.report.text(lang), err=True)
+        click.echo(f"Error: {error}; nothing was published.", err=True)
+        sys.exit(EXIT_NOT_CONFORMING)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
+        return
+    for problem in result.problems:
+        action = "skipped" if problem.skipped else "value left out"
+        click.echo(f"{file}:{problem.line}: {action}: {problem.reason}")
+    for match in result.matches:
+        click.echo(
+            f"{match.ours} owl:sameAs {match.record} (score {match.score:.2f}: {match.evidence()})"
+        )
+    click.echo(f"Imported {file}: {result.summary()}.")
