@@ -65,11 +65,12 @@ def triples_of(label: str) -> int:
         raise ValueError(f"{label!r} is not a number of triples (e.g. 100k, 1m)") from None
 
 
-def _fingerprint(triples: int) -> str:
+def fingerprint(triples: int, seed: int = SEED) -> str:
     """What the data depends on: the size, the seed, the generator, the ontology."""
-    digest = hashlib.sha256(f"{triples}/{SEED}".encode())
-    for part in ("kg/generate.py", "ontology", "data/roles.ttl"):
-        path = ROOT / part
+    digest = hashlib.sha256(f"{triples}/{seed}".encode())
+    generator = sorted((ROOT / "kg").glob("generate*.py"))
+    parts = [*generator, ROOT / "ontology", ROOT / "data/roles.ttl"]
+    for path in parts:
         for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
             if file.is_file():
                 digest.update(file.relative_to(ROOT).as_posix().encode() + file.read_bytes())
@@ -82,7 +83,7 @@ def prepare(label: str, data: Path, progress: Progress) -> Prepared:
     name = f"synthetic-{label}"
     folder = data / name
     stamp = folder / "prepared.json"
-    key = _fingerprint(triples)
+    key = fingerprint(triples)
     if stamp.exists():
         saved = json.loads(stamp.read_text(encoding="utf-8"))
         if saved["fingerprint"] == key:
@@ -92,7 +93,7 @@ def prepare(label: str, data: Path, progress: Progress) -> Prepared:
     folder.mkdir(parents=True)
     started = time.monotonic()
     prepared = Prepared(name, folder, {})
-    _load(prepared.store, triples, progress)
+    load_generated(prepared.store, triples, progress)
     progress(f"{name}: our store ready in {time.monotonic() - started:.0f} s; copying it")
     _run([BIN / "passerelles", "export", "--format", "nq", "--store", prepared.store,
           "-o", prepared.nquads])  # fmt: skip
@@ -109,7 +110,7 @@ def _run(command: list[str | Path]) -> None:
     subprocess.run([str(part) for part in command], cwd=ROOT, check=True, stdout=sys.stderr)
 
 
-def _load(store: Path, triples: int, progress: Progress) -> None:
+def load_generated(store: Path, triples: int, progress: Progress, seed: int = SEED) -> None:
     """The generator's graph with the ontology and glossary, bulk-loaded into a store link.
 
     Not through ``passerelles build``: the generator's output already holds what the
@@ -131,7 +132,7 @@ def _load(store: Path, triples: int, progress: Progress) -> None:
     with tempfile.TemporaryDirectory() as temporary:
         nt = Path(temporary) / "synthetic.nt"
         with nt.open("wb") as out:
-            generate(triples, SEED, out)
+            generate(triples, seed, out)
         progress(f"generated {nt.stat().st_size / 1e6:.0f} MB of N-Triples, bulk-loading")
         loaded.bulk_load(
             path=str(nt),

@@ -18,12 +18,11 @@ timed on pyoxigraph directly, in this process, without the query workers.
 from __future__ import annotations
 
 import cProfile
-import hashlib
 import io
-import json
 import os
 import platform
 import pstats
+import shutil
 import statistics
 import sys
 import time
@@ -38,11 +37,10 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.generate import generate, sample_iris  # noqa: E402
+from bench.datasets import fingerprint, load_generated  # noqa: E402
+from kg.generate import sample_iris  # noqa: E402
 from kg.queries import Substitutions, load_queries  # noqa: E402
-from kg.store import new_build, publish  # noqa: E402
 
-GRAPH = "https://w3id.org/passerelles/graph/"
 README = ROOT / "bench" / "README.md"
 GOAL_MS = 10.0
 RAW_QUERIES = ("outgoing", "incoming", "organisation")  # what an organisation page asks
@@ -62,38 +60,17 @@ class Timing:
 
 
 def prepared_store(triples: int, seed: int, progress: Callable[[str], None]) -> Path:
-    """The store of the synthetic graph, made once per size and seed."""
+    """The store of the synthetic graph, made once per size, seed and generator."""
     folder = ROOT / "bench" / "data" / f"pages-{triples}-{seed}"
     store, stamp = folder / "store", folder / "prepared.json"
-    wanted = {"triples": triples, "seed": seed, "generator": _digest(ROOT / "kg/generate.py")}
-    if store.exists() and stamp.exists() and json.loads(stamp.read_text()) == wanted:
+    wanted = fingerprint(triples, seed)
+    if store.exists() and stamp.exists() and stamp.read_text() == wanted:
         return store
-    data = ROOT / "bench" / "data" / f"synthetic-{triples}-{seed}.nt"
-    if not data.exists():
-        progress(f"generating {triples:,} triples into {data.relative_to(ROOT)}")
-        data.parent.mkdir(parents=True, exist_ok=True)
-        with data.open("wb") as out:
-            generate(triples, seed, out)
-    progress("bulk-loading (no rules, no SHACL gate: the generator's output is a built graph)")
-    folder.mkdir(parents=True, exist_ok=True)
-    loaded, build = new_build(store)
-    sources = {
-        "ontology": ROOT / "ontology/ess.ttl",
-        "glossary": ROOT / "ontology/glossary.ttl",
-        "data/synthetic": data,
-    }
-    for graph, path in sources.items():
-        fmt = ox.RdfFormat.TURTLE if path.suffix == ".ttl" else ox.RdfFormat.N_TRIPLES
-        loaded.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(GRAPH + graph))
-    loaded.optimize()
-    del loaded  # closed before the link points at it
-    publish(store, build)
-    stamp.write_text(json.dumps(wanted))
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    load_generated(store, triples, progress, seed)
+    stamp.write_text(wanted)
     return store
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def time_each(call: Callable[[str], object], items: Iterable[str]) -> list[float]:

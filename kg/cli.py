@@ -133,7 +133,7 @@ def build_command(root: Path, store: remote.Location, lang: str, shacl_engine: s
     PASSERELLES_STORE_GSP or PASSERELLES_STORE_UPDATE, replacing our named graphs.
     """
     if isinstance(store, remote.Endpoint):
-        staged = remote_build.build(root, store, reporter(), lang)
+        staged = remote_build.build(root, store, reporter(), lang, shacl_engine=shacl_engine)
     else:
         staged = build(root, store, reporter(), lang, shacl_engine=shacl_engine)
     warnings = len(staged.report.results)

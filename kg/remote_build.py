@@ -53,7 +53,13 @@ def _quiet(_: str) -> None:
     pass
 
 
-def build(root: Path, endpoint: Endpoint, progress: Progress = _quiet, lang: str = "en") -> Staged:
+def build(
+    root: Path,
+    endpoint: Endpoint,
+    progress: Progress = _quiet,
+    lang: str = "en",
+    shacl_engine: str = "auto",
+) -> Staged:
     """Stage and validate the sources, then publish them to the remote store."""
     if not (endpoint.gsp or endpoint.update):
         raise RemoteStoreError(
@@ -61,7 +67,7 @@ def build(root: Path, endpoint: Endpoint, progress: Progress = _quiet, lang: str
             "set store_gsp or store_update (PASSERELLES_STORE_GSP, PASSERELLES_STORE_UPDATE)"
         )
     staged_store = ox.Store()
-    staged = stage(root, staged_store, progress, lang)
+    staged = stage(root, staged_store, progress, lang, shacl_engine=shacl_engine)
     if not staged.report.conforms:
         raise NotConforming(staged.report)
     replace_graphs(endpoint, staged_store, progress)
