@@ -4,16 +4,20 @@ A store path (``var/store`` by default) is a symbolic link to the current build,
 kept in ``<path>.builds/``. A build writes a new folder there and only then
 replaces the link with one atomic rename, so a reader sees either the old graph
 or the new one, never a half-written store, and a build killed half-way leaves
-the served store as it was.
+the served store as it was. One build at a time per store, across processes (the
+CLI, every web replica's reload): a build holds ``.<name>.lock`` beside the link
+from its new folder until it is published or discarded.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import TextIO
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -44,9 +48,27 @@ def new_build(path: Path) -> tuple[ox.Store, Path]:
     return ox.Store(str(folder)), folder
 
 
+_locks: dict[Path, TextIO] = {}  # build folder → its held lock file
+
+
 def _new_folder(path: Path) -> Path:
     builds_folder(path).mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=builds_folder(path)))
+    lock = path.with_name(f".{path.name}.lock").open("w")
+    try:
+        # Released by the kernel if the build dies, so a killed build never blocks the next.
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise StoreError(f"another build of {path} is running; try again when it ends") from None
+    folder = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=builds_folder(path)))
+    _locks[folder] = lock
+    return folder
+
+
+def _unlock(folder: Path) -> None:
+    lock = _locks.pop(folder, None)
+    if lock is not None:
+        lock.close()
 
 
 def copy_build(path: Path) -> tuple[ox.Store, Path]:
@@ -77,11 +99,13 @@ def publish(path: Path, folder: Path) -> None:
         # The previous build stays for readers that still have it open.
         if stale.resolve() not in keep:
             shutil.rmtree(stale, ignore_errors=True)
+    _unlock(folder)
 
 
 def discard(folder: Path) -> None:
     """Remove a build that will not be served (it failed the gate or an error)."""
     shutil.rmtree(folder, ignore_errors=True)
+    _unlock(folder)
 
 
 def union_graph(store: ox.Store) -> Graph:

@@ -20,6 +20,7 @@ from kg.executor import QueryFailed, Request
 from kg.queries import QueryError
 from kg.remote import Endpoint, RemoteStoreError
 from kg.sources import SourceError
+from kg.store import StoreError
 from server.answers import own_pool, pool
 from server.errors import error_response
 from server.indexes import forget_build_key
@@ -109,6 +110,8 @@ def reload() -> Response:
         return error_response(422, f"{error}; the served store is unchanged")
     except RemoteStoreError as error:
         return error_response(502, str(error))
+    except StoreError as error:  # another process (a replica, the CLI) is building
+        return error_response(409, str(error))
     finally:
         _reloading.release()
     return jsonify({"quads": staged.triples, "files": staged.files, "derived": staged.rules.total})
