@@ -20,6 +20,10 @@ from kg.resource import Binding, Labels, Value, value
 T = TypeVar("T")
 Term = Mapping[str, str]
 PAGE_SIZE = 50
+# Most rows a long section reads (the queries say LIMIT 1001: one row more tells that the
+# list was cut). A hub's visits or a country's organisations are cut there; the page's
+# links in (paged by the store) still reach every one of them.
+CAP = 1000
 ORG = "http://www.w3.org/ns/org#"
 SCHEMA = "https://schema.org/"
 ESS = "https://w3id.org/passerelles/ontology#"
@@ -140,6 +144,25 @@ def sections(rows: Iterable[Binding]) -> dict[str, list[Binding]]:
     return found
 
 
+def cut(by: dict[str, list[Binding]], *names: str, key: str | None = None) -> set[str]:
+    """Which of the sections ``names`` the cap cut (more than ``CAP`` rows, or distinct
+    ``key`` values), each trimmed to the cap so that the page is the same every time."""
+    found = set()
+    for name in names:
+        rows = by.get(name, [])
+        if key is None:
+            if len(rows) > CAP:
+                del rows[CAP:]
+                found.add(name)
+            continue
+        kept = list(dict.fromkeys(row[key]["value"] for row in rows))[: CAP + 1]
+        if len(kept) > CAP:
+            keep = set(kept[:CAP])
+            rows[:] = [row for row in rows if row[key]["value"] in keep]
+            found.add(name)
+    return found
+
+
 def _unique(rows: Iterable[Binding], *keys: str) -> list[Binding]:
     seen: dict[tuple[str, ...], Binding] = {}
     for row in rows:
@@ -249,6 +272,7 @@ class OrganisationPage:
     visits: list[Dated]  # missions (with the visits in details) and visits without a mission
     events: list[Dated]
     encounters: Paged[EncounterGroup]
+    cut: set[str] = field(default_factory=set)  # sections cut at CAP rows (see cut)
 
 
 def _visits(ctx: Context, rows: Iterable[Binding]) -> list[Dated]:
@@ -273,6 +297,7 @@ def organisation(
     ctx: Context, iri: str, rows: Sequence[Binding], number: int = 1
 ) -> OrganisationPage:
     by = sections(rows)
+    trimmed = cut(by, "member", "event", "sent")
     roles: dict[str, set[str]] = defaultdict(set)
     visited = []
     for row in by["event"]:
@@ -290,6 +315,7 @@ def organisation(
         _visits(ctx, visited),
         events(ctx, roles),
         encounters(ctx, by["encounter"], "person", "other", number, by["encounters"]),
+        trimmed,
     )
 
 
@@ -308,6 +334,7 @@ class EventPage:
     delegations: list[Delegation]
     sub_events: list[Dated]  # details: the organisations visited
     encounters: Paged[EncounterGroup]
+    cut: set[str] = field(default_factory=set)
 
 
 def _delegations(ctx: Context, rows: Iterable[Binding]) -> list[Delegation]:
@@ -330,6 +357,7 @@ def _delegations(ctx: Context, rows: Iterable[Binding]) -> list[Delegation]:
 
 def event(ctx: Context, iri: str, rows: Sequence[Binding], number: int = 1) -> EventPage:
     by = sections(rows)
+    trimmed = cut(by, "delegation", key="delegation") | cut(by, "sub-event", key="event")
     subs: dict[str, list[Value]] = defaultdict(list)
     for row in by["sub-event"]:
         visited = subs[row["event"]["value"]]
@@ -348,6 +376,7 @@ def event(ctx: Context, iri: str, rows: Sequence[Binding], number: int = 1) -> E
         _delegations(ctx, by["delegation"]),
         sorted(sub_events, key=lambda d: d.key),
         encounters(ctx, by["encounter"], "a", "b", number, by["encounters"]),
+        trimmed,
     )
 
 
@@ -355,13 +384,16 @@ def event(ctx: Context, iri: str, rows: Sequence[Binding], number: int = 1) -> E
 class PlacePage:
     mapped: list[Located]  # the place and what is located there, those with coordinates
     here: Paged[tuple[str, list[Located]]]  # (group, things), groups in a fixed order
+    cut: set[str] = field(default_factory=set)
 
 
 def place(ctx: Context, iri: str, rows: Sequence[Binding], number: int = 1) -> PlacePage:
     types: dict[str, set[str]] = defaultdict(set)
     how: dict[str, str] = {}
     site: dict[str, str] = {}
-    for row in rows:
+    by = sections(rows)
+    trimmed = cut(by, "here", "site")
+    for row in by["here"] + by["site"]:
         thing = row["thing"]["value"]
         types[thing].add(row["type"]["value"])
         how.setdefault(thing, row["how"]["value"])
@@ -386,22 +418,28 @@ def place(ctx: Context, iri: str, rows: Sequence[Binding], number: int = 1) -> P
         groups.setdefault(name, []).append(item)
     here = Paged(list(groups.items()), page.number, page.count, page.total)
     mapped = [item for item in [located(ctx, iri)] + [i for _, i in flat] if item.lat is not None]
-    return PlacePage(mapped, here)
+    return PlacePage(mapped, here, {"here"} if trimmed else set())
 
 
 @dataclass
 class ConceptPage:
     classified: Paged[tuple[Value, Value]]  # (organisation, how: form or legal form)
-    holders: list[tuple[Value, Value]]  # (person, organisation) who hold it as a role
+    holders: Paged[tuple[Value, Value]]  # (person, organisation) who hold it as a role
     related: list[tuple[Value, list[tuple[Value, list[Value]]]]]  # (relation, [(concept, where)])
+    cut: set[str] = field(default_factory=set)
 
 
 def concept(ctx: Context, iri: str, rows: Sequence[Binding], number: int = 1) -> ConceptPage:
     by = sections(rows)
+    trimmed = cut(by, "classified", "holder")
     classified = sorted(
         {(r["thing"]["value"], r["how"]["value"]) for r in by["classified"]},
     )
-    holders = sorted({(r["person"]["value"], r["thing"]["value"]) for r in by["holder"]})
+    holders = [
+        (ctx.iri(person), ctx.iri(org))
+        for person, org in {(r["person"]["value"], r["thing"]["value"]) for r in by["holder"]}
+    ]
+    holders.sort(key=lambda pair: (pair[0].text, pair[1].text))
     related: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in by["related"]:
         where = related[row["how"]["value"]][row["thing"]["value"]]
@@ -414,7 +452,7 @@ def concept(ctx: Context, iri: str, rows: Sequence[Binding], number: int = 1) ->
         Paged(
             [(ctx.iri(o), ctx.iri(h)) for o, h in page.items], page.number, page.count, page.total
         ),
-        sorted(((ctx.iri(p), ctx.iri(o)) for p, o in holders), key=lambda c: c[0].text),
+        paginate(holders, number),
         [
             (
                 ctx.iri(how),
@@ -428,6 +466,7 @@ def concept(ctx: Context, iri: str, rows: Sequence[Binding], number: int = 1) ->
             )
             for how in sorted(related, key=lambda h: order.index(h) if h in order else 9)
         ],
+        trimmed,
     )
 
 

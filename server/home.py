@@ -8,6 +8,7 @@ they are loaded.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from kg.sections import Paged, paginate
 from kg.terms import SOURCE_DOCUMENT
 from server.formatting import local_path, local_url
 from server.i18n import words
-from server.indexes import ESS, Indexes, Name, build_key, indexes, page_query, select_all
+from server.indexes import ESS, Indexes, Name, build_key, cells_all, indexes, page_query
 from server.linked_data import reader_language
 from server.resource_page import json_ld
 from server.visuals import timeline_events
@@ -46,6 +47,7 @@ TIMELINE = {
 }
 SCHEDULED = "https://schema.org/EventScheduled"
 SHOWN = 12  # names listed under each group of the home page before "see all"
+TIMELINE_SHOWN = 100  # the latest events on the home page; /-/timeline.json has them all
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 
 
@@ -63,10 +65,10 @@ class Hit:
 def _facets(build: str) -> dict[str, dict[str, set[str]]]:
     """{organisation: {"country"|"region"|"form": {IRIs}}} for every organisation."""
     found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in select_all(page_query("index-organisations").text):
-        facet = row["how"]["value"].rsplit("#", 1)[-1]
-        facet = {"classification": "form", "legalForm": "form"}.get(facet, facet)
-        found[row["organisation"]["value"]][facet].add(row["value"]["value"])
+    facets = {"classification": "form", "legalForm": "form"}
+    for organisation, how, value in cells_all(page_query("index-organisations").text):
+        facet = how[1:-1].rsplit("#", 1)[-1]
+        found[organisation[1:-1]][facets.get(facet, facet)].add(sys.intern(value[1:-1]))
     return found
 
 
@@ -83,9 +85,11 @@ def organisation_tree(found: Indexes, lang: str) -> list[dict[str, Any]]:
     group with how many organisations it holds ("" for a country, region or form not given;
     an organisation of two forms is under both)."""
     facets = _facets(build_key())
+    # Sorted by name once: every group then lists its members in the order they come.
+    ordered = sorted(organisations(found), key=lambda o: fold(name(found, o, lang)))
     paths = [
         (country, region, form, org)
-        for org in organisations(found)
+        for org in ordered
         for country in facets.get(org, {}).get("country") or {""}
         for region in facets.get(org, {}).get("region") or {""}
         for form in facets.get(org, {}).get("form") or {""}
@@ -97,7 +101,7 @@ def organisation_tree(found: Indexes, lang: str) -> list[dict[str, Any]]:
             groups[item[depth]].append(item)
         found_groups = []
         for key, group in groups.items():
-            members = sorted({item[3] for item in group}, key=lambda o: fold(name(found, o, lang)))
+            members = list(dict.fromkeys(item[3] for item in group))
             children = level(group, depth + 1) if depth < 2 else []
             label = name(found, key, lang) if key else ""
             found_groups.append(
@@ -148,6 +152,8 @@ def _home(build: str, lang: str, url: str) -> str:
         (iri for iri, kinds in found.types.items() if FOAF_PERSON in kinds),
         key=lambda p: fold(name(found, p, lang)),
     )
+    # Visits have no dates of their own: the timeline shows their missions.
+    events = [e for e in timeline_events(lang) if e["kind"] != "visit"]
     return render_template(
         "home.html",
         lang=lang,
@@ -156,8 +162,8 @@ def _home(build: str, lang: str, url: str) -> str:
         counts={key: found.counts.get(cls, 0) for key, cls in COUNTED.items()},
         tree=organisation_tree(found, lang),
         people=people,
-        # Visits have no dates of their own: the timeline shows their missions.
-        events=[e for e in timeline_events(lang) if e["kind"] != "visit"],
+        events=events[-TIMELINE_SHOWN:],
+        events_total=len(events),
         source=f"{base}source/{str(SOURCE_DOCUMENT).rsplit('/', 1)[-1]}",
         glossary=f"{base}id/concept/ess-glossary",
         licence=LICENCE,
@@ -265,18 +271,27 @@ def matches(facets: dict[str, set[str]], wanted: dict[str, str]) -> bool:
     )
 
 
+@lru_cache(maxsize=64)
+def _members(build: str, kind: str, facets: tuple[tuple[str, str], ...], lang: str) -> list[str]:
+    """The people, or the organisations of some country, region and form, by name: sorted
+    once for each build, list and language, and then only paged (a million triples hold
+    tens of thousands of them)."""
+    found = indexes()
+    if kind == "person":
+        members = [iri for iri, kinds in found.types.items() if FOAF_PERSON in kinds]
+    else:
+        known, wanted = _facets(build), {facet: value for facet, value in facets if value}
+        members = [org for org in organisations(found) if matches(known.get(org, {}), wanted)]
+    return sorted(members, key=lambda iri: fold(name(found, iri, lang)))
+
+
 @bp.get("/browse/<any(organisation, person):kind>")
 def browse(kind: str) -> str:
     """Every organisation (of a country, region or form) or every person, 50 a page."""
     lang = reader_language()
     found = indexes()
-    if kind == "person":
-        members = [iri for iri, kinds in found.types.items() if FOAF_PERSON in kinds]
-    else:
-        facets = _facets(build_key())
-        wanted = {f: request.args[f] for f in ("country", "region", "form") if request.args.get(f)}
-        members = [org for org in organisations(found) if matches(facets.get(org, {}), wanted)]
-    members.sort(key=lambda iri: fold(name(found, iri, lang)))
+    wanted = tuple((f, request.args.get(f, "")) for f in ("country", "region", "form"))
+    members = _members(build_key(), kind, wanted if kind == "organisation" else (), lang)
     page = paginate(members, request.args.get("page", 1, type=int) or 1)
     title = words(lang)["all_people" if kind == "person" else "organisations"]
     return render_template(

@@ -94,6 +94,12 @@ _WORDS: dict[str, tuple[str, str]] = {
     "in_use": ("en usage", "in use"),
     "classified": ("Organisations de cette forme", "Organisations of this form"),
     "holders": ("Personnes dans ce rôle", "People in this role"),
+    "cut": (
+        "Les listes les plus longues de cette page s’arrêtent à {n} entrées ; tous les liens"
+        " vers cette page sont listés, page par page :",
+        "The longest lists of this page stop at {n} entries; every link to this page is"
+        " listed, page by page:",
+    ),
     # project
     "missions": ("Missions", "Missions"),
     "mission_number": ("mission n° {n}", "mission {n}"),
@@ -136,6 +142,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "timeline": ("Chronologie des missions et forums", "Timeline of the missions and forums"),
     "all_people": ("Toutes les personnes", "All the people"),
     "all": ("tout voir ({n})", "see all ({n})"),
+    "earlier": ("Et {n} événements plus anciens :", "And {n} earlier events:"),
     "downloads": ("Télécharger et interroger", "Download and query"),
     "void": ("Description VoID et DCAT", "VoID and DCAT description"),
     "dump_ttl": ("Tout le graphe en Turtle (gzip)", "The whole graph in Turtle (gzip)"),

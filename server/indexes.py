@@ -3,19 +3,24 @@
 Labels (for every name on every page, and the search), events (dates, places,
 parents), coordinates, and the typed resources (sitemap, counts, lists). Each is
 read through the query pool — the server never opens the store — in pages of the
-row limit, and kept until the store link points at another build.
+row limit, and kept until the store link points at another build. The labels are
+read one property at a time and the typed resources one type at a time (the types
+counted by one aggregate query first, those of parts only left out): each page's
+OFFSET then skips rows of one range of the store's indexes, not of the whole graph.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from flask import current_app, g
@@ -24,7 +29,7 @@ from kg.executor import Request
 from kg.labels import fold
 from kg.queries import NamedQuery, Substitutions, load_queries
 from kg.remote import BUILD_GRAPH, BUILD_ID, Endpoint
-from kg.resource import LABEL_PROPERTIES, Binding
+from kg.resource import LABEL_PROPERTIES, NAME_PROPERTIES, Binding
 from server.answers import own_pool
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -95,17 +100,39 @@ def _term(cell: str) -> dict[str, str]:
     return term
 
 
-def select(text: str, substitutions: Substitutions | None = None) -> list[Binding]:
-    """The rows of a SELECT as SPARQL JSON bindings, carried from the query worker as TSV:
-    several times cheaper to write than JSON, for the server's own queries."""
+def _table(text: str, substitutions: Substitutions | None) -> tuple[list[str], list[list[str]]]:
+    """A SELECT's variables and rows of cells (RDF terms in N-Triples syntax, "" unbound),
+    carried from the query worker as TSV: several times cheaper to write than JSON."""
     body = own_pool().execute(Request(text, "tsv", None, substitutions=substitutions or {})).body
     lines = body.decode("utf-8").split("\n")
     names = [name[1:] for name in lines[0].split("\t")] if lines[0] else []
+    return names, [line.split("\t") for line in lines[1:] if line]
+
+
+def select(text: str, substitutions: Substitutions | None = None) -> list[Binding]:
+    """The rows of a SELECT as SPARQL JSON bindings (for the server's own queries)."""
+    names, rows = _table(text, substitutions)
     return [
-        {name: _term(cell) for name, cell in zip(names, line.split("\t"), strict=True) if cell}
-        for line in lines[1:]
-        if line
+        {name: _term(cell) for name, cell in zip(names, row, strict=True) if cell} for row in rows
     ]
+
+
+R = TypeVar("R")
+
+
+def _pages(text: str, read: Callable[[str], list[R]], stable: bool) -> list[R]:
+    size = current_app.config["PASSERELLES"]["max_rows"]
+    rows = read(f"{text}\nLIMIT {size}")
+    if len(rows) < size:
+        return rows
+    if not stable:
+        order = " ".join(dict.fromkeys(f"?{name}" for name in VARIABLE.findall(text)))
+        text, rows = f"{text}\nORDER BY {order}", []
+    while True:
+        chunk = read(f"{text}\nLIMIT {size} OFFSET {len(rows)}")
+        rows += chunk
+        if len(chunk) < size:
+            return rows
 
 
 def select_all(
@@ -118,18 +145,20 @@ def select_all(
     cost more than reading it. One that groups or joins by hashing may not: when it needs
     more than one page, it is asked again ordered by every variable it names.
     """
-    size = current_app.config["PASSERELLES"]["max_rows"]
-    rows: list[Binding] = list(select(f"{text}\nLIMIT {size}", substitutions))
-    if len(rows) < size:
-        return rows
-    if not stable:
-        order = " ".join(dict.fromkeys(f"?{name}" for name in VARIABLE.findall(text)))
-        text, rows = f"{text}\nORDER BY {order}", []
-    while True:
-        chunk = select(f"{text}\nLIMIT {size} OFFSET {len(rows)}", substitutions)
-        rows += chunk
-        if len(chunk) < size:
-            return rows
+    return _pages(text, lambda page: select(page, substitutions), stable)
+
+
+def cells_all(text: str, substitutions: Substitutions | None = None) -> list[list[str]]:
+    """Every row of a stable SELECT as its cells, in the order of its variables: the
+    indexes read hundreds of thousands of rows, and keep little of each."""
+    return _pages(text, lambda page: _table(page, substitutions)[1], True)
+
+
+def _each(name: str, variable: str, iris: Iterable[str]) -> Iterator[list[str]]:
+    """The rows of a page query for each IRI bound to ``variable`` in turn."""
+    text = page_query(name).text
+    for iri in iris:
+        yield from cells_all(text, {ox.Variable(variable): ox.NamedNode(iri)})
 
 
 def about(iri: str) -> Substitutions:
@@ -158,7 +187,7 @@ def forget_build_key() -> None:
     current_app.extensions.pop("passerelles.build_key", None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     iri: str
     types: frozenset[str] = frozenset()
@@ -170,7 +199,7 @@ class Event:
     number: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Name:
     """One label of one resource, folded for the search."""
 
@@ -196,48 +225,76 @@ class Indexes:
         return event.start or parent.start, event.end or parent.end
 
 
-def _labels(rows: list[Binding]) -> tuple[dict[str, dict[str, str]], list[Name]]:
+# The indexes keep hundreds of thousands of IRIs, each named by several rows (its labels,
+# its types): one string for each, and one set for each combination of types, keep them
+# small at a million triples. Rows are read as TSV cells: an IRI cell is "<IRI>".
+def _iri(cell: str) -> str:
+    return sys.intern(cell[1:-1])
+
+
+def _labels(rows: Iterable[list[str]]) -> tuple[dict[str, dict[str, str]], list[Name]]:
     rank = {p: i for i, p in enumerate(LABEL_PROPERTIES)}
     display: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
     names = []
-    for row in rows:
-        iri, p, term = row["s"]["value"], row["p"]["value"], row["label"]
-        language, text = term.get("xml:lang", ""), term["value"]
+    for p, s, cell in rows:  # ?p ?s ?label
+        iri, term = _iri(s), _term(cell)
+        language, text = sys.intern(term.get("xml:lang", "")), term["value"]
         names.append(Name(fold(text), iri, text, language))
-        if p in rank and rank[p] < display[iri].get(language, (99, ""))[0]:
-            display[iri][language] = (rank[p], text)
+        at = rank.get(p[1:-1])
+        if at is not None and at < display[iri].get(language, (99, ""))[0]:
+            display[iri][language] = (at, text)
     labels = {iri: {lang: text for lang, (_, text) in by.items()} for iri, by in display.items()}
     return labels, names
 
 
-def _events(rows: list[Binding]) -> dict[str, Event]:
-    facts: dict[str, dict[str, list[Mapping[str, str]]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        facts[row["event"]["value"]][row["p"]["value"]].append(row["o"])
+def _events(rows: list[list[str]]) -> dict[str, Event]:
+    facts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for event, p, o in rows:  # ?event ?p ?o
+        facts[_iri(event)][p[1:-1]].append(o)
+    kinds: dict[frozenset[str], frozenset[str]] = {}
+
+    def first(cells: list[str], iri: bool = False) -> Any:
+        if not cells:
+            return None
+        return _iri(cells[0]) if iri else _term(cells[0])
+
     events = {}
     for iri, by in facts.items():
-        number = by.get(ESS + "missionNumber")
+        types = frozenset(_iri(t) for t in by.get(RDF_TYPE, []))
+        number = first(by.get(ESS + "missionNumber", []))
         events[iri] = Event(
             iri,
-            frozenset(t["value"] for t in by.get(RDF_TYPE, [])),
-            next(iter(by.get(SCHEMA + "startDate", [])), None),
-            next(iter(by.get(SCHEMA + "endDate", [])), None),
-            next((t["value"] for t in by.get(SCHEMA + "superEvent", [])), None),
-            tuple(sorted({t["value"] for t in by.get(SCHEMA + "location", [])})),
-            next((t["value"] for t in by.get(SCHEMA + "eventStatus", [])), None),
-            int(number[0]["value"]) if number else None,
+            kinds.setdefault(types, types),
+            first(by.get(SCHEMA + "startDate", [])),
+            first(by.get(SCHEMA + "endDate", [])),
+            first(by.get(SCHEMA + "superEvent", []), iri=True),
+            tuple(sorted({_iri(t) for t in by.get(SCHEMA + "location", [])})),
+            first(by.get(SCHEMA + "eventStatus", []), iri=True),
+            int(number["value"]) if number else None,
         )
     return events
 
 
-def _coordinates(rows: list[Binding]) -> dict[str, tuple[float, float]]:
+def _coordinates(rows: list[list[str]]) -> dict[str, tuple[float, float]]:
     found = {}
-    for row in rows:
+    for place, lat, long in rows:  # ?place ?lat ?long
         try:
-            found[row["place"]["value"]] = (float(row["lat"]["value"]), float(row["long"]["value"]))
+            found[_iri(place)] = (float(_term(lat)["value"]), float(_term(long)["value"]))
         except ValueError:
             continue  # a malformed number is not a position
     return found
+
+
+def _types(rows: Iterable[list[str]], base: str) -> dict[str, frozenset[str]]:
+    """The types of each resource with a page (``id/``, ``source/``; parts are not read)."""
+    types: dict[str, set[str]] = defaultdict(set)
+    pages = (base + "id/", base + "source/")
+    for kind, s in rows:  # ?type ?s
+        iri = s[1:-1]
+        if iri.startswith(pages) and "#" not in iri:
+            types[sys.intern(iri)].add(_iri(kind))
+    kinds: dict[frozenset[str], frozenset[str]] = {}
+    return {iri: kinds.setdefault(frozenset(k), frozenset(k)) for iri, k in types.items()}
 
 
 _INDEXES_LOCK = threading.Lock()
@@ -245,21 +302,19 @@ _INDEXES_LOCK = threading.Lock()
 
 @cache
 def _indexes(build: str, base: str) -> Indexes:
-    labels, names = _labels(select_all(page_query("index-labels").text))
-    indexes = Indexes(
-        labels,
-        names,
-        _events(select_all(page_query("index-events").text)),
-        _coordinates(select_all(page_query("index-places").text)),
+    counts: Counter[str] = Counter()
+    with_pages = []  # the types of some resource that is not a part
+    for row in select(page_query("index-counts").text):  # a few rows: one per class
+        counts[row["type"]["value"]] = int(row["n"]["value"])
+        if int(row["n"]["value"]) > int(row["parts"]["value"]):
+            with_pages.append(row["type"]["value"])
+    return Indexes(
+        *_labels(_each("index-labels", "p", NAME_PROPERTIES)),
+        _events(cells_all(page_query("index-events").text)),
+        _coordinates(cells_all(page_query("index-places").text)),
+        _types(_each("index-instances", "type", sorted(with_pages)), base),
+        counts,
     )
-    types: dict[str, set[str]] = defaultdict(set)
-    for row in select_all(page_query("index-instances").text):
-        iri, kind = row["s"]["value"], row["type"]["value"]
-        indexes.counts[kind] += 1
-        if iri.startswith((base + "id/", base + "source/")) and "#" not in iri:
-            types[iri].add(kind)
-    indexes.types = {iri: frozenset(kinds) for iri, kinds in types.items()}
-    return indexes
 
 
 def indexes() -> Indexes:

@@ -91,8 +91,9 @@ def page_rows(iri: str, kind: str) -> dict[str, list[Binding]]:
         ("outgoing", "incoming", kind) if kind in sections.BUILDERS else ("outgoing", "incoming")
     )
     # The queries mark the lists they read a page of with LIMIT 50 (the incoming links)
-    # and LIMIT 51 (a section's list: one row more tells that another page follows).
-    text = together(*names)
+    # and LIMIT 51 (a section's list: one row more tells that another page follows), and
+    # the long lists they cut with LIMIT 1001 (one row more than the cap tells it was cut).
+    text = together(*names).replace("LIMIT 1001", f"LIMIT {sections.CAP + 1}")
     text = text.replace("LIMIT 50 OFFSET 0", f"LIMIT {size} OFFSET {(number('in') - 1) * size}")
     text = text.replace(
         "LIMIT 51 OFFSET 0", f"LIMIT {size + 1} OFFSET {(number('more') - 1) * size}"
@@ -202,6 +203,7 @@ def describe_page(iri: str, kind: str, lang: str) -> dict[str, Any]:
         "provenance": resource.values(PROVENANCE),
         "jsonld": json_ld(schema_org(resource, kind, lang, found, section)),
         "event": found.events.get(iri),
+        "cap": sections.CAP,
     }
 
 

@@ -37,7 +37,7 @@ from kg.queries import PARAM_TYPES, NamedQuery, QueryError, load_queries
 from kg.resource import Binding, term_label, value
 from server.answers import STATUS
 from server.formatting import local_url, period
-from server.indexes import Event, indexes, select_all
+from server.indexes import Event, indexes, select, select_all
 from server.linked_data import reader_language
 
 bp = Blueprint("visuals", __name__)
@@ -50,7 +50,10 @@ NODE_KINDS = {"person": "http://xmlns.com/foaf/0.1/Person",
               "organisation": "http://www.w3.org/ns/org#Organization",
               "delegation": ESS + "Delegation"}  # fmt: skip
 PLANNED = "https://schema.org/EventScheduled"
-TABLE_ROWS = 500  # encounters listed under the picture on /network; the JSON has them all
+TABLE_ROWS = 500  # encounters listed under the picture on /network
+# Most encounters a network reads: past a few thousand edges a picture shows nothing, and
+# the whole network of a large graph is millions (the JSON's "cut" says it was cut).
+NETWORK_ROWS = 5000
 
 
 @cache
@@ -58,10 +61,13 @@ def _queries(root: str) -> dict[str, NamedQuery]:
     return load_queries(Path(root) / "queries" / "visuals")
 
 
-def _rows(name: str, **values: str) -> list[Binding]:
-    """Every row of ``queries/visuals/{name}.rq``, its parameters bound (400 if invalid)."""
+def _rows(name: str, limit: int | None = None, **values: str) -> list[Binding]:
+    """The rows of ``queries/visuals/{name}.rq``, its parameters bound (400 if invalid):
+    every one, or the first ``limit``."""
     query = _queries(current_app.config["PASSERELLES"]["root"])[name]
     try:
+        if limit is not None:
+            return select(f"{query.text}\nLIMIT {limit}", query.bind(values))
         return select_all(query.text, query.bind(values))
     except QueryError as error:
         abort(400, str(error))
@@ -166,12 +172,19 @@ def _legend(evidence: set[str], lang: str) -> dict[str, list[dict[str, str]]]:
 
 
 def network(lang: str, mission: str | None = None, around: str | None = None) -> dict:
-    """Nodes, edges (one per encounter), their missions and the legend; IRIs in full."""
+    """Nodes, edges (one per encounter), their missions and the legend; IRIs in full.
+    ``cut``: whether the network had more than ``NETWORK_ROWS`` rows (then those only)."""
+    limit = NETWORK_ROWS + 1
     if around:
-        rows = _rows("network-around", resource=around)
-        rows = [r for r in rows if not mission or r.get("mission", {}).get("value") == mission]
+        rows = _rows("network-around", limit, resource=around)
+    elif mission:
+        rows = _rows("network-of-mission", limit, mission=mission)
     else:
-        rows = _rows("network-of-mission", mission=mission) if mission else _rows("network")
+        rows = _rows("network", limit)
+    cut = len(rows) > NETWORK_ROWS
+    rows = rows[:NETWORK_ROWS]
+    if around and mission:
+        rows = [r for r in rows if r.get("mission", {}).get("value") == mission]
     nodes = {row[end]["value"]: _node(row, end, lang) for row in rows for end in ("a", "b")}
     edges = {row["encounter"]["value"]: _edge(row, lang) for row in rows}
     missions = {edge["mission"] for edge in edges.values()}
@@ -180,6 +193,7 @@ def network(lang: str, mission: str | None = None, around: str | None = None) ->
         "edges": sorted(edges.values(), key=lambda e: (e["mission"] or "", e["id"])),
         "missions": [m for m in mission_choices(lang) if m["id"] in missions],
         "legend": _legend({edge["evidence"] for edge in edges.values()}, lang),
+        "cut": cut,
     }
 
 
