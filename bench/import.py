@@ -10,8 +10,8 @@
 3. Runs ``passerelles import WORK/sirene.csv --profile sirene --store WORK/store`` in a
    child process and reports its wall time, CPU time, the rows per second and its peak
    resident memory (``getrusage`` of a wrapper process's only child), and the time of
-   each step from its progress lines: copying the store, the import itself, the rules,
-   the SHACL gate over the whole store, writing.
+   each step from its progress lines: the import itself, the rules, compacting the
+   store, the SHACL gate (over the whole store here: the import is most of it), writing.
 4. Runs the import step alone (``kg.imports.run_import``: read, check, map, reconcile,
    bulk-load) in another child, into a fresh on-disk store holding our sources, and
    reports the same figures for it.

@@ -41,7 +41,7 @@ from kg.reconcile import (
 from kg.terms import ESS, ID
 
 Progress = Callable[[str], None]
-BATCH = 1_000_000  # N-Triples lines per bulk load: what bounds the memory
+BATCH = 200_000  # N-Triples lines per bulk load: what bounds the memory
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 DATATYPES = {"decimal": "decimal", "integer": "integer", "boolean": "boolean"}

@@ -81,9 +81,13 @@ def copy_build(path: Path) -> tuple[ox.Store, Path]:
     if not path.is_symlink():
         raise StoreError(f"{path} is not a store link made by `passerelles build`")
     folder = _new_folder(path)
-    folder.rmdir()  # the backup makes the folder itself
-    current.backup(str(folder))
-    return ox.Store(str(folder)), folder
+    try:
+        folder.rmdir()  # the backup makes the folder itself
+        current.backup(str(folder))
+        return ox.Store(str(folder)), folder
+    except BaseException:
+        discard(folder)  # and its lock
+        raise
 
 
 def publish(path: Path, folder: Path) -> None:
