@@ -125,7 +125,7 @@ def main() -> None:
 @shacl_option
 @errors_exit
 def build_command(root: Path, store: remote.Location, lang: str, shacl_engine: str) -> None:
-    """Parse, derive, validate and publish the embedded store.
+    """Parse, derive, validate and publish the store (embedded, or remote: --store URL).
 
     The new store is written beside the served one and replaces it in one atomic
     step, only if it passed the SHACL gate; on any error the served store is untouched.
