@@ -26,6 +26,11 @@ from pathlib import Path
 import click
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.datasets import triples_of  # noqa: E402
+from bench.report import machine  # noqa: E402
+
 BIN = Path(sys.executable).parent
 DATA = ROOT / "bench" / "data"
 README = ROOT / "bench" / "README.md"
@@ -169,17 +174,11 @@ def table(measures: list[Measure]) -> str:
     return "\n".join([HEADER, *(row(m) for m in measures)])
 
 
-def machine() -> str:
-    cpus = os.cpu_count()
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return f"{cpus} CPUs, load average {load} at the end of the run"
-
-
 def sizes(_ctx: click.Context, _param: click.Parameter, value: str) -> list[int]:
     try:
-        found = [int(part.replace("_", "")) for part in value.split(",")]
+        found = [triples_of(part) for part in value.split(",")]
     except ValueError as error:
-        raise click.BadParameter(f"{value!r} is not a comma-separated list of sizes") from error
+        raise click.BadParameter(str(error)) from error
     if any(size < 1000 for size in found):
         raise click.BadParameter("each size is at least 1000 triples")
     return found
@@ -207,7 +206,7 @@ def main(triples: list[int], seed: int, data: Path, readme: bool) -> None:
     measures = [measure(size, seed, data / f"build-{size}") for size in triples]
     text = table(measures)
     engines = ", ".join(sorted({m.engine for m in measures}))
-    note = f"Measured {time.strftime('%Y-%m-%d')}, {machine()}; SHACL by {engines}."
+    note = f"Measured on {machine()} at the end of the run; SHACL by {engines}."
     click.echo(text)
     click.echo(note)
     if readme:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import cProfile
 import io
-import os
 import platform
 import pstats
 import shutil
@@ -28,7 +27,6 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import click
@@ -38,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.datasets import fingerprint, load_generated  # noqa: E402
+from bench.report import machine  # noqa: E402
 from kg.generate import sample_iris  # noqa: E402
 from kg.queries import Substitutions, load_queries  # noqa: E402
 
@@ -98,19 +97,6 @@ def raw_queries(store_path: Path, iris: list[str]) -> Timing:
     run(iris[0])
     names = " + ".join(n for n in RAW_QUERIES if n in queries)
     return Timing(f"raw pyoxigraph: {names}.rq", time_each(run, iris))
-
-
-def machine() -> str:
-    info = Path("/proc/cpuinfo")
-    lines = info.read_text().splitlines() if info.exists() else []
-    models = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
-    cpu = models[0] if models else platform.processor()
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (
-        f"{cpu}, {os.cpu_count()} CPUs, load average {load} when it ended, "
-        f"Python {platform.python_version()}, pyoxigraph {ox.__version__}, "
-        f"{platform.system()} {platform.release()}"
-    )
 
 
 def served(store: Path, cold: list[str], timed: list[str], extra: list[str]) -> list[Timing]:
@@ -187,7 +173,7 @@ def report(timings: list[Timing], triples: int, seed: int, readme: bool) -> None
     verdict = "met" if median <= GOAL_MS else "NOT met"
     lines = [
         f"Organisation pages of the {triples:,}-triple synthetic graph (seed {seed}), "
-        f"{date.today().isoformat()}; {machine()}.",
+        f"{machine()}, Python {platform.python_version()}, pyoxigraph {ox.__version__}.",
         "",
         "| what | n | median ms | p95 ms | max ms |",
         "|---|---|---|---|---|",
