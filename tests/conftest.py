@@ -12,7 +12,9 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from rdflib import Graph
 
+from kg import shacl
 from kg.build import build
 from kg.store import open_store
 from server import close, create_app
@@ -80,3 +82,15 @@ def select(store: ox.Store) -> Callable[..., Rows]:
         return [{n: row[n].value for n in names if row[n] is not None} for row in rows]
 
     return run
+
+
+# The SHACL tests (test_shacl.py, test_shacl_sparql.py) break the small valid graph of
+# fixtures/shacl/valid.ttl against the project's shapes.
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return shacl.load_shapes()
+
+
+@pytest.fixture(scope="module")
+def base() -> Graph:
+    return Graph().parse(ROOT / "tests" / "fixtures" / "shacl" / "valid.ttl", format="turtle")

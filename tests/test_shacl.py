@@ -65,16 +65,6 @@ def turtle(snippet: str) -> Graph:
     return Graph().parse(data=TURTLE_PREFIXES + snippet, format="turtle")
 
 
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return shacl.load_shapes()
-
-
-@pytest.fixture(scope="module")
-def base() -> Graph:
-    return Graph().parse(FIXTURES / "valid.ttl", format="turtle")
-
-
 def edited(base: Graph, remove: str = "", add: str = "") -> Graph:
     """The valid base minus ``remove`` plus ``add`` (Turtle; every removed triple must exist)."""
     graph = Graph()

@@ -48,16 +48,6 @@ def both(graph: Graph, shapes: Graph) -> tuple[shacl.Report, shacl.Report]:
     return shacl.validate(graph, shapes), shacl_sparql.validate(store_of(graph), shapes)
 
 
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return shacl.load_shapes()
-
-
-@pytest.fixture(scope="module")
-def base() -> Graph:
-    return Graph().parse(FIXTURES / "valid.ttl", format="turtle")
-
-
 @pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("*.ttl")), ids=lambda p: p.name)
 def test_every_fixture_gives_the_same_results(fixture: Path, shapes: Graph) -> None:
     expected, found = both(Graph().parse(fixture, format="turtle"), shapes)
