@@ -25,15 +25,20 @@ class OutboundRequestBlocked(PermissionError):
     """An outbound network request to a host that is not allow-listed."""
 
 
+def _host_port(url: str) -> tuple[str | None, int | None]:
+    """The host of ``url`` and its port, the scheme's default if none is written."""
+    parts = urlsplit(url)
+    return parts.hostname, parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+
+
 def allow(url: str) -> None:
     """Allow connections to the host and port of ``url``."""
-    parts = urlsplit(url)
-    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
-    if not parts.hostname:
+    host, port = _host_port(url)
+    if not host:
         return
-    _allowed.add((parts.hostname, port))
+    _allowed.add((host, port))
     try:
-        found = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+        found = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
         return  # not resolvable now: the name alone is allowed
     _allowed.update((str(info[4][0]), port) for info in found)
@@ -47,11 +52,7 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
                 f"outbound connection to {address[0]}:{address[1]} refused"
             )
     elif event == "urllib.Request":
-        parts = urlsplit(args[0])
-        if (
-            parts.hostname,
-            parts.port or {"http": 80, "https": 443}.get(parts.scheme),
-        ) not in _allowed:
+        if _host_port(args[0]) not in _allowed:
             raise OutboundRequestBlocked(f"outbound request to {args[0]} refused")
 
 
