@@ -8,17 +8,16 @@ passed the gate is ever published.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg import imports, shacl, shacl_sparql, store
+from kg.progress import Progress, quiet
 from kg.rules import RulesRun, apply_rules, load_rules
 from kg.sources import load_sources, source_files
 
-Progress = Callable[[str], None]
 # The SHACL engines: pyshacl (the reference, on an rdflib copy of the graph) or the shapes
 # compiled to SPARQL and run by Oxigraph (kg.shacl_sparql: the same results, proven by
 # tests/test_shacl_sparql.py, in a fraction of the time). "auto" keeps the reference
@@ -44,14 +43,10 @@ class Staged:
     report: shacl.Report
 
 
-def _quiet(_: str) -> None:
-    pass
-
-
 def stage(
     root: Path,
     target: ox.Store,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
     lang: str = "en",
     *,
     shacl_engine: str = "auto",
@@ -83,7 +78,7 @@ def validate(target: ox.Store, engine: str = "auto", lang: str = "en") -> shacl.
 def build(
     root: Path,
     path: Path,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
     lang: str = "en",
     *,
     shacl_engine: str = "auto",

@@ -20,6 +20,7 @@ from kg.export import export
 from kg.generate import write_project
 from kg.imports import ImportNotConforming, import_into
 from kg.links import check_links
+from kg.progress import Progress
 from kg.queries import QueryError, load_queries, load_query, run
 from kg.remote import RemoteStoreError
 from kg.sources import SourceError, read_sources
@@ -99,7 +100,7 @@ def errors_exit(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def reporter() -> Callable[[str], None]:
+def reporter() -> Progress:
     """Progress lines on stderr, each with the time since the command started."""
     start = time.monotonic()
 

@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from kg import links
 from kg.profile import PLACEHOLDER, Profile, ProfileError, Resource, Value, template_columns
+from kg.progress import Progress
 from kg.reconcile import (
     IMPORT_GRAPHS,
     Bindings,
@@ -40,7 +41,6 @@ from kg.reconcile import (
 )
 from kg.terms import ESS, ID
 
-Progress = Callable[[str], None]
 BATCH = 200_000  # N-Triples lines per bulk load: what bounds the memory
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"

@@ -28,11 +28,11 @@ import pyoxigraph as ox
 from kg import shacl, shacl_sparql, store
 from kg.importer import ImportResult, UnreadableFile, import_rows
 from kg.profile import ProfileError, load_profile
+from kg.progress import Progress, quiet
 from kg.rules import apply_rules, load_rules
 from kg.sources import SourceError
 from kg.terms import INFERRED_GRAPH
 
-Progress = Callable[[str], None]
 Gate = Callable[[ox.Store], shacl.Report]
 IMPORTS_FILE = Path("data") / "imports.toml"
 # Above this share of the store, the import's nodes are validated with the rest: a scoped
@@ -58,10 +58,6 @@ class Planned:
     profile: str
 
 
-def _quiet(_: str) -> None:
-    pass
-
-
 def planned(root: Path) -> list[Planned]:
     """The imports of the build, from ``data/imports.toml`` (none if there is no such file)."""
     path = root / IMPORTS_FILE
@@ -75,7 +71,7 @@ def planned(root: Path) -> list[Planned]:
 
 
 def run_import(
-    root: Path, target: ox.Store, file: Path, profile: str, progress: Progress = _quiet
+    root: Path, target: ox.Store, file: Path, profile: str, progress: Progress = quiet
 ) -> ImportResult:
     """Import ``file`` into ``target`` (its graph replaced); raises ImportFailed."""
     try:
@@ -86,7 +82,7 @@ def run_import(
     return result
 
 
-def stage_imports(root: Path, target: ox.Store, progress: Progress = _quiet) -> list[ImportResult]:
+def stage_imports(root: Path, target: ox.Store, progress: Progress = quiet) -> list[ImportResult]:
     """The build's step: every import of ``data/imports.toml``, into the staged store."""
     return [run_import(root, target, p.file, p.profile, progress) for p in planned(root)]
 
@@ -97,7 +93,7 @@ def import_into(
     file: Path,
     profile: str,
     gate: Gate,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
     lang: str = "en",
 ) -> tuple[ImportResult, shacl.Report]:
     """Import into a copy of the store at ``path``; publish the copy only if it passed the gate

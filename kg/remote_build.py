@@ -21,7 +21,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,10 +30,10 @@ from SPARQLWrapper import DIGEST, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from kg.build import NotConforming, Staged, stage
+from kg.progress import Progress, quiet
 from kg.remote import BUILD_GRAPH, BUILD_ID, RECORDED, Endpoint, RemoteStore, RemoteStoreError
 from kg.terms import GRAPH
 
-Progress = Callable[[str], None]
 DCTERMS = "http://purl.org/dc/terms/"
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 # A request's worth: Virtuoso 7 refuses an INSERT DATA whose generated SQL passes 10,000
@@ -49,14 +49,10 @@ OURS = f"""SELECT ?g WHERE {{
 }} GROUP BY ?g"""
 
 
-def _quiet(_: str) -> None:
-    pass
-
-
 def build(
     root: Path,
     endpoint: Endpoint,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
     lang: str = "en",
     shacl_engine: str = "auto",
 ) -> Staged:
@@ -87,7 +83,7 @@ def build_id(endpoint: Endpoint) -> str:
     return found[0] if found else ""
 
 
-def replace_graphs(endpoint: Endpoint, staged: ox.Store, progress: Progress = _quiet) -> None:
+def replace_graphs(endpoint: Endpoint, staged: ox.Store, progress: Progress = quiet) -> None:
     """Make our graphs in the remote store exactly those of ``staged``; leave the others."""
     previous = set(_column(endpoint, OURS, "g")) | set(_column(endpoint, RECORDED, "g"))
     graphs = sorted(g.value for g in staged.named_graphs() if isinstance(g, ox.NamedNode))

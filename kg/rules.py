@@ -7,12 +7,12 @@ facts, so a user can always tell a stated fact from a derived one.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.progress import Progress, quiet
 from kg.queries import NamedQuery, QueryError, load_queries
 from kg.terms import INFERRED_GRAPH
 
@@ -37,13 +37,7 @@ def load_rules(folder: Path) -> list[NamedQuery]:
     return rules
 
 
-def _quiet(_: str) -> None:
-    pass
-
-
-def apply_rules(
-    store: ox.Store, rules: list[NamedQuery], progress: Callable[[str], None] = _quiet
-) -> RulesRun:
+def apply_rules(store: ox.Store, rules: list[NamedQuery], progress: Progress = quiet) -> RulesRun:
     """Add what the rules derive to the inferred graph until nothing new appears.
 
     The first round's triples are new: they go from Oxigraph to a file and back in one

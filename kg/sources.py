@@ -11,13 +11,14 @@ is ever served.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 
+from kg.progress import Progress, quiet
 from kg.terms import GLOSSARY_GRAPH, ONTOLOGY_GRAPH, data_graph
 
 FORMATS = {
@@ -31,8 +32,6 @@ FORMATS = {
 REFUSED = {".rdf", ".owl", ".xml", ".n3", ".jsonld", ".json"}
 LINE_BASED = {ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS}
 CHUNK_BYTES = 64 << 20  # a progress line per chunk of a line-based file
-
-Progress = Callable[[str], None]
 
 
 class SourceError(Exception):
@@ -67,11 +66,7 @@ def source_files(root: Path) -> list[SourceFile]:
     return files
 
 
-def _quiet(_: str) -> None:
-    pass
-
-
-def load_sources(target: ox.Store, files: list[SourceFile], progress: Progress = _quiet) -> None:
+def load_sources(target: ox.Store, files: list[SourceFile], progress: Progress = quiet) -> None:
     """Stream every file into ``target``, each in its graph; raises SourceError."""
     for source in files:
         path = source.path
