@@ -17,8 +17,9 @@ resource with its score and evidence, in the import's graph.
 from __future__ import annotations
 
 import csv
+import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from kg import links
-from kg.profile import PLACEHOLDER, Profile, ProfileError, Resource, Value, template_columns
+from kg.profile import PLACEHOLDER, Profile, ProfileError, Value, template_columns
 from kg.progress import Progress
 from kg.reconcile import (
     IMPORT_GRAPHS,
@@ -39,11 +40,12 @@ from kg.reconcile import (
     our_organisations,
     solutions,
 )
+from kg.shacl_rows import LANG_STRING, STRING, Lit, RowGate, Term, Triple
 from kg.terms import ESS, ID
 
 BATCH = 200_000  # N-Triples lines per bulk load: what bounds the memory
 XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DATATYPES = {"decimal": "decimal", "integer": "integer", "boolean": "boolean"}
 LEXICAL = {
     "decimal": re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?"),
@@ -156,15 +158,6 @@ def repair(text: str) -> str:
         return text
 
 
-def literal(text: str, lang: str | None = None, datatype: str | None = None) -> str:
-    escaped = (
-        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    )
-    if lang:
-        return f'"{escaped}"@{lang}'
-    return f'"{escaped}"^^<{XSD}{datatype}>' if datatype else f'"{escaped}"'
-
-
 SLUG_WORDS = re.compile(r"[a-z0-9]+")
 
 
@@ -198,16 +191,8 @@ class RowMapper:
         self.profile, self.lookups = profile, lookups
         # Each resource's full IRI template and the columns it names, worked out once.
         self.iris = [(r, str(ID) + r.iri, template_columns(r.iri)) for r in profile.resources]
-        # The text of each line that does not depend on the row, worked out once: after
-        # the subject, the type lines whole, and each value's predicate (and constant).
-        self.lines = {
-            r.name: (
-                [f" {RDF_TYPE} <{t}> ." for t in r.types],
-                [(f" <{v.property}> ", f"<{v.constant}> ." if v.constant else "", v)
-                 for v in r.values],
-            )
-            for r in profile.resources
-        }  # fmt: skip
+        # The resources named after the row's id: their nodes belong to the row alone.
+        self.own = [r.name for r in profile.resources if profile.row_id in template_columns(r.iri)]
 
     def check(self, line: int, row: dict[str, str], problems: list[Problem]) -> bool:
         """Apply the profile's checks; False if the row is skipped (reported)."""
@@ -234,15 +219,22 @@ class RowMapper:
 
     def triples(
         self, line: int, row: dict[str, str], problems: list[Problem]
-    ) -> tuple[list[str], dict[str, str | None]]:
-        """The row's N-Triples lines, and the IRI of each of its resources (None: not made)."""
+    ) -> tuple[list[Triple], dict[str, str | None]]:
+        """The row's triples, and the IRI of each of its resources (None: not made)."""
         made = {r.name: _iri(template, columns, row) for r, template, columns in self.iris}
-        out: list[str] = []
+        out: list[Triple] = []
         for resource in self.profile.resources:
             subject = made[resource.name]
             if subject:
-                out += self._resource(resource, subject, made, row, line, problems)
+                out += [(subject, RDF_TYPE, t) for t in resource.types]
+                for value in resource.values:
+                    if (obj := self._object(value, made, row, line, problems)) is not None:
+                        out.append((subject, value.property, obj))
         return out, made
+
+    def minted(self, made: dict[str, str | None]) -> set[str]:
+        """The nodes of the row's resources named after its id (the row's alone)."""
+        return {iri for name in self.own if (iri := made[name])}
 
     def record(self, row: dict[str, str], made: dict[str, str | None]) -> Record | None:
         """What reconciliation compares of the row, if the profile reconciles."""
@@ -262,25 +254,6 @@ class RowMapper:
             form,
         )
 
-    def _resource(
-        self,
-        resource: Resource,
-        subject: str,
-        made: dict[str, str | None],
-        row: dict[str, str],
-        line: int,
-        problems: list[Problem],
-    ) -> list[str]:
-        s = f"<{subject}>"
-        types, values = self.lines[resource.name]
-        out = [s + rest for rest in types]
-        for predicate, constant, value in values:
-            if constant:
-                out.append(s + predicate + constant)
-            elif obj := self._object(value, made, row, line, problems):
-                out.append(f"{s}{predicate}{obj} .")
-        return out
-
     def _object(
         self,
         value: Value,
@@ -288,15 +261,16 @@ class RowMapper:
         row: dict[str, str],
         line: int,
         problems: list[Problem],
-    ) -> str | None:
+    ) -> Term | None:
         if value.constant:
-            return f"<{value.constant}>"
+            return value.constant
         if value.resource:
-            target = made[value.resource]
-            return f"<{target}>" if target else None
+            return made[value.resource]
         if value.template:
             text = _fill(value.template, row)
-            return literal(text, value.lang) if text else None
+            return (
+                Lit(text, value.lang or "", LANG_STRING if value.lang else STRING) if text else None
+            )
         raw = row[value.column or ""]
         if not raw:
             return None
@@ -306,23 +280,24 @@ class RowMapper:
             if mapped is None:
                 reason = f"{value.column} {raw!r}: not in map {value.map}"
                 problems.append(Problem(line, reason, False))
-            return f"<{mapped}>" if mapped else None
+            return mapped or None
         if value.lookup:
-            found = self.lookups.get(value.lookup, {}).get(raw)
-            return f"<{found}>" if found else None
+            return self.lookups.get(value.lookup, {}).get(raw)
         return _typed(value, raw, line, problems)
 
 
-def _typed(value: Value, raw: str, line: int, problems: list[Problem]) -> str | None:
+def _typed(value: Value, raw: str, line: int, problems: list[Problem]) -> Term | None:
     if value.kind == "iri":
         iri = web_iri(raw)
         if iri is None:
             problems.append(Problem(line, f"{value.column} {raw!r}: not a web address", False))
-        return f"<{iri}>" if iri else None
+        return iri
     if value.kind in LEXICAL and not LEXICAL[value.kind].fullmatch(raw):
         problems.append(Problem(line, f"{value.column} {raw!r}: not {value.kind}", False))
         return None
-    return literal(raw, value.lang, DATATYPES.get(value.kind))
+    if value.lang:
+        return Lit(raw, value.lang, LANG_STRING)
+    return Lit(raw, "", XSD + DATATYPES[value.kind] if value.kind in DATATYPES else STRING)
 
 
 def _iri(template: str, columns: list[str], row: dict[str, str]) -> str | None:
@@ -350,35 +325,56 @@ def _substitute(template: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda found: values[found.group(1)], template)
 
 
-def reconciliation_triples(match: Match) -> list[str]:
-    """``owl:sameAs`` from ours to the record, and the link's score and evidence."""
-    node = f"<{match.record}#reconciliation-{slug(match.ours.rsplit('/', 1)[-1])}>"
+def reconciliation_triples(match: Match) -> tuple[str, list[Triple]]:
+    """``owl:sameAs`` from ours to the record, and the link's score and evidence; and the
+    reconciliation's node (named after the record: the row's alone)."""
+    node = f"{match.record}#reconciliation-{slug(match.ours.rsplit('/', 1)[-1])}"
     ess = str(ESS)
-    decimal = f"{XSD}decimal"
-    return [
-        f"<{match.ours}> <http://www.w3.org/2002/07/owl#sameAs> <{match.record}> .",
-        f"{node} {RDF_TYPE} <{ess}Reconciliation> .",
-        f"{node} <{ess}reconciledResource> <{match.ours}> .",
-        f"{node} <{ess}importedRecord> <{match.record}> .",
-        f'{node} <{ess}score> "{match.score:.3f}"^^<{decimal}> .',
-        f'{node} <{ess}nameSimilarity> "{match.name_similarity:.3f}"^^<{decimal}> .',
-        f"{node} <{ess}sameCommune> {literal(str(match.same_commune).lower(), None, 'boolean')} .",
-        f"{node} <{ess}sameWebHost> {literal(str(match.same_web_host).lower(), None, 'boolean')} .",
-        f"{node} <{ess}sameLegalForm> {literal(str(match.same_form).lower(), None, 'boolean')} .",
-        f"{node} <http://purl.org/dc/terms/description> {literal(match.evidence(), 'en')} .",
+    decimal, boolean = f"{XSD}decimal", f"{XSD}boolean"
+    return node, [
+        (match.ours, "http://www.w3.org/2002/07/owl#sameAs", match.record),
+        (node, RDF_TYPE, f"{ess}Reconciliation"),
+        (node, f"{ess}reconciledResource", match.ours),
+        (node, f"{ess}importedRecord", match.record),
+        (node, f"{ess}score", Lit(f"{match.score:.3f}", "", decimal)),
+        (node, f"{ess}nameSimilarity", Lit(f"{match.name_similarity:.3f}", "", decimal)),
+        (node, f"{ess}sameCommune", Lit(str(match.same_commune).lower(), "", boolean)),
+        (node, f"{ess}sameWebHost", Lit(str(match.same_web_host).lower(), "", boolean)),
+        (node, f"{ess}sameLegalForm", Lit(str(match.same_form).lower(), "", boolean)),
+        (node, "http://purl.org/dc/terms/description", Lit(match.evidence(), "en", LANG_STRING)),
     ]
 
 
-def dataset_triples(profile: Profile) -> list[str]:
+def dataset_triples(profile: Profile) -> list[Triple]:
     """The import graph's provenance and licence (its source is described in data/sources.ttl)."""
-    g, src = f"<{profile.graph}>", f"<{profile.source}>"
+    g, src = profile.graph, profile.source
     prov, dcterms = "http://www.w3.org/ns/prov#", "http://purl.org/dc/terms/"
     return [
-        f"{g} <{prov}wasDerivedFrom> {src} .",
-        f"{g} <{dcterms}source> {src} .",
-        f"{g} <{dcterms}license> <{profile.license}> .",
-        f"{g} <{dcterms}title> {literal(profile.title, 'en')} .",
+        (g, f"{prov}wasDerivedFrom", src),
+        (g, f"{dcterms}source", src),
+        (g, f"{dcterms}license", profile.license),
+        (g, f"{dcterms}title", Lit(profile.title, "en", LANG_STRING)),
     ]
+
+
+def ntriples(triples: Iterable[Triple]) -> str:
+    """The triples as N-Triples lines."""
+    return "".join(
+        f"<{s}> <{p}> <{o}> .\n" if isinstance(o, str) else f"<{s}> <{p}> {literal(o)} .\n"
+        for s, p, o in triples
+    )
+
+
+def literal(term: Lit) -> str:
+    escaped = (
+        term.value.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+    if term.lang:
+        return f'"{escaped}"@{term.lang}'
+    return f'"{escaped}"' if term.datatype == STRING else f'"{escaped}"^^<{term.datatype}>'
 
 
 LOOKUP = """
@@ -403,9 +399,16 @@ def lookups(store: ox.Store, profile: Profile) -> dict[str, dict[str, str]]:
 
 
 def import_rows(
-    store: ox.Store, path: Path, profile: Profile, progress: Progress = lambda _: None
+    store: ox.Store,
+    path: Path,
+    profile: Profile,
+    progress: Progress = lambda _: None,
+    gate: RowGate | None = None,
 ) -> ImportResult:
-    """Replace the profile's graph in ``store`` with the rows of ``path``; report every row."""
+    """Replace the profile's graph in ``store`` with the rows of ``path``; report every row.
+
+    With ``gate``, each row's triples are validated as they are mapped (kg.shacl_rows).
+    """
     if not profile.graph.startswith(IMPORT_GRAPHS):
         raise ProfileError(f"profile {profile.name}: its graph must be under {IMPORT_GRAPHS}")
     graph = ox.NamedNode(profile.graph)
@@ -414,9 +417,14 @@ def import_rows(
     rec = profile.reconcile
     reconciler = Reconciler(our_organisations(store), rec.threshold, rec.min_name) if rec else None
     store.remove_graph(graph)
+    # Nodes named like the row's own but already in the store are not the row's alone.
+    taken = used_under(store, [str(ID) + r.iri.split("{")[0] for r in profile.resources])
     seen: dict[str, int] = {}
     with _Loader(store, graph) as loader:
-        loader.add(dataset_triples(profile))
+        head = dataset_triples(profile)
+        loader.add(ntriples(head), len(head))
+        if gate:
+            gate.check(head, set())
         for line, row in read_rows(path, profile):
             result.rows += 1
             if not mapper.check(line, row, result.problems):
@@ -428,17 +436,34 @@ def import_rows(
                 )
                 result.problems.append(Problem(line, reason, True))
                 continue
-            lines, made = mapper.triples(line, row, result.problems)
+            triples, made = mapper.triples(line, row, result.problems)
+            minted = mapper.minted(made)
             record = mapper.record(row, made)
             if reconciler and record:
                 for match in reconciler.matches(record):
                     result.matches.append(match)
-                    lines += reconciliation_triples(match)
+                    node, more = reconciliation_triples(match)
+                    minted.add(node)
+                    triples += more
             result.imported += 1
-            if loader.add(lines):
+            if gate:
+                gate.check(triples, minted - taken if taken else minted)
+            if loader.add(ntriples(triples), len(triples)):
                 progress(f"{result.rows} rows read, {result.imported} imported")
     result.triples = loader.total
     return result
+
+
+def used_under(store: ox.Store, prefixes: Iterable[str]) -> set[str]:
+    """The IRIs used in the store (as subject or object) that start with one of ``prefixes``."""
+    starts = " || ".join(f"STRSTARTS(STR(?n), {json.dumps(p)})" for p in sorted(set(prefixes)))
+    query = (
+        "SELECT DISTINCT ?n WHERE { { ?n ?p ?o } UNION { ?s ?p ?n } "
+        f"FILTER (isIRI(?n) && ({starts})) }}"
+    )
+    rows = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)
+    return {row["n"].value for row in rows}
 
 
 class _Loader:
@@ -468,10 +493,11 @@ class _Loader:
         finally:
             self.pool.shutdown()
 
-    def add(self, lines: list[str]) -> bool:
-        """Add lines; True when that made a batch, handed to the loader."""
-        self.texts.append("\n".join(lines) + "\n")
-        self.lines += len(lines)
+    def add(self, text: str, lines: int) -> bool:
+        """Add N-Triples text of so many lines; True when that made a batch, handed to the
+        loader."""
+        self.texts.append(text)
+        self.lines += lines
         if self.lines < BATCH:
             return False
         self._load()

@@ -9,11 +9,14 @@ passes the gate before the copy is published, in one atomic step. A run that
 fails publishes nothing. An import made this way lasts until the next build: list
 it in ``data/imports.toml`` to make it part of the build.
 
-The gate: when the import's graph is a small part of the store, only what the
-import created or changed is validated, against the whole store (the nodes used
-in the import's graph, among them our organisations it links to); otherwise,
-where validating those nodes costs as much as validating everything, the whole
-store is, by the build's gate.
+The gate: each row is validated as it is mapped, from its own triples
+(:mod:`kg.shacl_rows`: the nodes a row mints have no statement elsewhere), and
+what the rows cannot show is validated in the store afterwards (the nodes the
+import used without minting them, the shapes with SPARQL-based targets). When the
+shapes need more than a row shows, or the rules derived something new from the
+import, the compiled gate validates the import in the store instead: the nodes of
+the import's graph when it is a small part of the store, else the whole store, by
+the build's gate.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from kg.importer import ImportResult, UnreadableFile, import_rows
 from kg.profile import ProfileError, load_profile
 from kg.progress import Progress, quiet
 from kg.rules import apply_rules, load_rules
+from kg.shacl_rows import RowGate
 from kg.sources import SourceError
 from kg.terms import INFERRED_GRAPH
 
@@ -71,11 +75,19 @@ def planned(root: Path) -> list[Planned]:
 
 
 def run_import(
-    root: Path, target: ox.Store, file: Path, profile: str, progress: Progress = quiet
+    root: Path,
+    target: ox.Store,
+    file: Path,
+    profile: str,
+    progress: Progress = quiet,
+    gate: RowGate | None = None,
 ) -> ImportResult:
-    """Import ``file`` into ``target`` (its graph replaced); raises ImportFailed."""
+    """Import ``file`` into ``target`` (its graph replaced); raises ImportFailed.
+
+    With ``gate``, the rows are validated as they are mapped (see kg.shacl_rows)."""
     try:
-        result = import_rows(target, file, load_profile(profile, root / "profiles"), progress)
+        loaded = load_profile(profile, root / "profiles")
+        result = import_rows(target, file, loaded, progress, gate)
     except (ProfileError, UnreadableFile, FileNotFoundError, UnicodeDecodeError) as error:
         raise ImportFailed(file, str(error)) from error
     progress(f"{file.name}: {result.summary()}")
@@ -102,19 +114,21 @@ def import_into(
     target, folder = store.copy_build(path)
     try:
         progress(f"Importing {file}")
-        result = run_import(root, target, file, profile, progress)
+        rows = RowGate(shacl.load_shapes(), target, lang)
+        before = derived(target)
+        result = run_import(root, target, file, profile, progress, rows)
         progress("Applying the derivation rules")
         target.remove_graph(ox.NamedNode(str(INFERRED_GRAPH)))
         apply_rules(target, load_rules(root / "queries" / "rules"))
-        small = scoped(target, result)
-        if not small:
-            # Compacted before the gate over the whole store, not after: each bulk load
-            # left files that overlap all the others, and the gate's queries ran 1.6
-            # times slower over them. A small import is left for the next build to compact.
-            progress("Compacting the store")
-            target.optimize()
-        progress("Validating against the SHACL shapes")
-        report = validate(target, result.graph if small else None, gate, lang)
+        why = rows.given_up or (
+            "the rules derived something new" if derived(target) != before else ""
+        )
+        if why:
+            progress(f"The rows could not be validated as they were mapped: {why}")
+            report = validate(target, result, gate, lang, progress)
+        else:
+            progress("Validating what the rows could not show in the store")
+            report = rows.finish(result.graph, target)
         progress(f"The data {'conforms' if report.conforms else 'does not conform'}: {report.how}")
         if not report.conforms:
             raise ImportNotConforming(report)
@@ -128,13 +142,29 @@ def import_into(
     return result, report
 
 
+def derived(target: ox.Store) -> set[ox.Quad]:
+    """What the rules derived (a small graph: derivations from our own data)."""
+    return set(target.quads_for_pattern(None, None, None, ox.NamedNode(str(INFERRED_GRAPH))))
+
+
 def scoped(target: ox.Store, result: ImportResult) -> bool:
-    """Whether the gate after this import validates its graph's nodes only (a small part)."""
+    """Whether the compiled gate after this import validates its graph's nodes only (a small
+    part of the store)."""
     return result.triples <= SCOPED_SHARE * len(target)
 
 
-def validate(target: ox.Store, graph: str | None, gate: Gate, lang: str) -> shacl.Report:
-    """The gate after an import: the nodes of the import's ``graph``, else the whole store."""
-    if graph:
-        return shacl_sparql.validate(target, lang=lang, focus=(graph,))
+def validate(
+    target: ox.Store, result: ImportResult, gate: Gate, lang: str, progress: Progress = quiet
+) -> shacl.Report:
+    """The compiled gate after an import: the nodes of the import's graph, else (when the
+    import is most of the store) the whole store."""
+    if scoped(target, result):
+        progress("Validating the import's nodes against the SHACL shapes")
+        return shacl_sparql.validate(target, lang=lang, focus=(result.graph,))
+    # Compacted before the gate over the whole store, not after: each bulk load left
+    # files that overlap all the others, and the gate's queries ran 1.6 times slower
+    # over them.
+    progress("Compacting the store")
+    target.optimize()
+    progress("Validating against the SHACL shapes")
     return gate(target)

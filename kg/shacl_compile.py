@@ -7,6 +7,7 @@ silent pass.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -104,23 +105,37 @@ class Check:
 
 
 def compile_shapes(
-    shapes: Graph, store: ox.Store | None = None, focus: Sequence[str] = ()
+    shapes: Graph,
+    store: ox.Store | None = None,
+    focus: Sequence[str] = (),
+    nodes: Sequence[str] = (),
 ) -> list[Check]:
     """Every constraint of every targeted shape as a query; ShapesError if one is unknown.
 
     With ``store``, each class's subclasses are looked up in it once and listed in the
     queries (a property path per focus node costs far more on a large graph). With
-    ``focus``, every target keeps only the nodes used in one of those named graphs.
+    ``focus``, every target keeps only the nodes used in one of those named graphs; with
+    ``nodes`` (IRIs), only those nodes, looked up first.
     """
-    compiler = _Compiler(shapes, store, focus)
+    compiler = _Compiler(shapes, store, focus, nodes)
     return [check for shape in compiler.targeted() for check in compiler.shape_checks(shape)]
 
 
 class _Compiler:
-    def __init__(self, shapes: Graph, store: ox.Store | None, focus: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        shapes: Graph,
+        store: ox.Store | None,
+        focus: Sequence[str] = (),
+        nodes: Sequence[str] = (),
+    ) -> None:
         self.shapes = shapes
         self.store = store
         self.closures: dict[Node, str] = {}
+        # Each part of a target starts from these nodes: a look-up per node, not a scan.
+        self.nodes = f"VALUES ?this {{ {' '.join(f'<{n}>' for n in sorted(nodes))} }} " * bool(
+            nodes
+        )
         # A focus node must be used in one of these graphs: two index look-ups per node.
         self.focus = " || ".join(
             f"EXISTS {{ GRAPH <{g}> {{ ?this ?focus_p ?focus_o }} }} || "
@@ -194,14 +209,32 @@ class _Compiler:
         for predicate in self.shapes.objects(shape, SH.targetObjectsOf):
             parts.append(f"?target_subject {_term(predicate)} ?this .")
         for target in self.shapes.objects(shape, SH.target):
-            parts.append(f"{{ {self._select(target, 'target')} }}")
-        union = " UNION ".join(f"{{ {part} }}" for part in parts)
+            parts.append(f"{{ {self.target_select(target)} }}")
+        union = " UNION ".join(f"{{ {self.nodes}{part} }}" for part in parts)
         restrict = f" FILTER ({self.focus})" if self.focus else ""
         return f"{{ SELECT DISTINCT ?this WHERE {{ {union}{restrict} }} }}"
 
+    def target_select(self, target: Node) -> str:
+        """The SELECT of a SPARQL-based target, or of a target of a SPARQL-based target type
+        with each parameter ``$name`` replaced by the target's value (pre-binding)."""
+        kind = target_type(self.shapes, target)
+        if kind is None:
+            return self._select(target, "target")
+        text = self._select(kind, "target")
+        for parameter in self.shapes.objects(kind, SH.parameter):
+            path = self.shapes.value(parameter, SH.path)
+            value = self.shapes.value(target, path) if path is not None else None
+            if value is None:
+                raise ShapesError(f"{target}: no value for the parameter {path} of {kind}")
+            name = str(path).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            text = re.sub(rf"\${name}\b", _term(value).replace("\\", "\\\\"), text)
+        return text
+
     def _select(self, node: Node, kind: str) -> str:
-        if kind == "target" and (node, RDF.type, SH.SPARQLTarget) not in self.shapes:
-            raise ShapesError(f"{node}: only SPARQL-based targets (sh:SPARQLTarget) are supported")
+        if kind == "target" and not {SH.SPARQLTarget, SH.SPARQLTargetType} & set(
+            self.shapes.objects(node, RDF.type)
+        ):
+            raise ShapesError(f"{node}: only SPARQL-based targets and target types are supported")
         select = self.shapes.value(node, SH.select)
         if not isinstance(select, Literal):
             raise ShapesError(f"{node}: a SPARQL {kind} needs one sh:select")
@@ -411,6 +444,14 @@ class _Compiler:
             )
             return f"(isLiteral({var}) && ({ranges}))"
         raise ShapesError(f"{shape}: {predicate} is not supported")  # pragma: no cover
+
+
+def target_type(shapes: Graph, target: Node) -> Node | None:
+    """The SPARQL-based target type (``sh:SPARQLTargetType``) of a target, if it has one."""
+    for kind in shapes.objects(target, RDF.type):
+        if (kind, RDF.type, SH.SPARQLTargetType) in shapes:
+            return kind
+    return None
 
 
 def _fails(condition: str) -> str:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
@@ -54,17 +54,29 @@ def validate(
     """
     started = time.monotonic()
     shapes = shapes if shapes is not None else load_shapes()
-    checks = compile_shapes(shapes, store, focus)
+    results = run_checks(store, compile_shapes(shapes, store, focus), lang)
+    scope = _scope(store, focus) if focus else ""
+    return report(results, shapes, "sparql", time.monotonic() - started, scope)
+
+
+def run_checks(store: ox.Store, checks: Sequence[Check], lang: str = "en") -> set[Result]:
+    """The results of the checks on the store."""
     results: set[Result] = set()
     # Oxigraph evaluates a query without holding the GIL: the checks share the cores.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         for found in pool.map(lambda check: list(_run(store, check, lang)), checks):
             results.update(found)
+    return results
+
+
+def report(
+    results: Iterable[Result], shapes: Graph, engine: str, seconds: float, scope: str = ""
+) -> Report:
+    """The report of these results, in order, with its graph."""
     ordered = sorted(results, key=order)
     conforms = not any(result.severity == "Violation" for result in ordered)
     graph = report_graph(conforms, ordered, shapes)
-    scope = _scope(store, focus) if focus else ""
-    return Report(conforms, ordered, graph, "sparql", time.monotonic() - started, scope)
+    return Report(conforms, ordered, graph, engine, seconds, scope)
 
 
 def _scope(store: ox.Store, focus: Sequence[str]) -> str:

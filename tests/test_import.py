@@ -262,7 +262,7 @@ def test_the_gate_after_an_import_validates_what_it_changed(
         whole = {r.focus for r in shacl_sparql.validate(target).results}
         focused = shacl_sparql.validate(target, focus=(SIRENE_GRAPH,))
         assert scoped(target, result)  # the fixture's rows are a small part of the store
-        gated = imports_validate(target, result.graph, lambda _: pytest.fail("whole"), "en")
+        gated = imports_validate(target, result, lambda _: pytest.fail("whole"), "en")
     finally:
         target.remove_graph(old_graph)
         target.remove(ox.Quad(nameless[1], *kind, ox.NamedNode(SIRENE_GRAPH)))
