@@ -138,11 +138,11 @@ def longer_path() -> Graph:
         format="turtle",
         data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
-        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
         <urn:test:SchemeInSchemeShape> a sh:NodeShape ;
             sh:targetClass <http://www.w3.org/ns/adms#Identifier> ;
             sh:property [
-                sh:path ( <http://purl.org/dc/terms/type> <http://www.w3.org/2004/02/skos/core#inScheme> ) ;
+                sh:path ( <http://purl.org/dc/terms/type> skos:inScheme ) ;
                 sh:minCount 1 ; sh:severity sh:Warning
             ] .
         """,
