@@ -107,9 +107,7 @@ def both(profile: str, csv: Path, shapes: Graph) -> tuple[shacl.Report, shacl.Re
 
 
 @pytest.mark.parametrize("case", CASES, ids=list(CASES))
-def test_each_broken_rule_gives_the_same_results(
-    case: str, shapes: Graph, tmp_path: Path
-) -> None:
+def test_each_broken_rule_gives_the_same_results(case: str, shapes: Graph, tmp_path: Path) -> None:
     replaced, by, expected = CASES[case]
     assert replaced in PROFILE
     profile = tmp_path / "sirene.toml"
