@@ -40,7 +40,7 @@ from kg.reconcile import (
     our_organisations,
     solutions,
 )
-from kg.shacl_rows import LANG_STRING, STRING, Lit, RowGate, Term, Triple
+from kg.shacl_rows import LANG_STRING, STRING, Description, Lit, RowGate, Term
 from kg.terms import ESS, ID
 
 BATCH = 200_000  # N-Triples lines per bulk load: what bounds the memory
@@ -217,19 +217,21 @@ class RowMapper:
             row[column] = ""
         return True
 
-    def triples(
+    def describe(
         self, line: int, row: dict[str, str], problems: list[Problem]
-    ) -> tuple[list[Triple], dict[str, str | None]]:
+    ) -> tuple[Description, dict[str, str | None]]:
         """The row's triples, and the IRI of each of its resources (None: not made)."""
         made = {r.name: _iri(template, columns, row) for r, template, columns in self.iris}
-        out: list[Triple] = []
+        out: Description = {}
         for resource in self.profile.resources:
             subject = made[resource.name]
             if subject:
-                out += [(subject, RDF_TYPE, t) for t in resource.types]
+                props = out.setdefault(subject, {})
+                if resource.types:
+                    props.setdefault(RDF_TYPE, []).extend(resource.types)
                 for value in resource.values:
                     if (obj := self._object(value, made, row, line, problems)) is not None:
-                        out.append((subject, value.property, obj))
+                        props.setdefault(value.property, []).append(obj)
         return out, made
 
     def minted(self, made: dict[str, str | None]) -> set[str]:
@@ -325,44 +327,50 @@ def _substitute(template: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda found: values[found.group(1)], template)
 
 
-def reconciliation_triples(match: Match) -> tuple[str, list[Triple]]:
-    """``owl:sameAs`` from ours to the record, and the link's score and evidence; and the
+def reconcile_into(description: Description, match: Match) -> str:
+    """Add ``owl:sameAs`` from ours to the record, and the link's score and evidence; the
     reconciliation's node (named after the record: the row's alone)."""
     node = f"{match.record}#reconciliation-{slug(match.ours.rsplit('/', 1)[-1])}"
     ess = str(ESS)
     decimal, boolean = f"{XSD}decimal", f"{XSD}boolean"
-    return node, [
-        (match.ours, "http://www.w3.org/2002/07/owl#sameAs", match.record),
-        (node, RDF_TYPE, f"{ess}Reconciliation"),
-        (node, f"{ess}reconciledResource", match.ours),
-        (node, f"{ess}importedRecord", match.record),
-        (node, f"{ess}score", Lit(f"{match.score:.3f}", "", decimal)),
-        (node, f"{ess}nameSimilarity", Lit(f"{match.name_similarity:.3f}", "", decimal)),
-        (node, f"{ess}sameCommune", Lit(str(match.same_commune).lower(), "", boolean)),
-        (node, f"{ess}sameWebHost", Lit(str(match.same_web_host).lower(), "", boolean)),
-        (node, f"{ess}sameLegalForm", Lit(str(match.same_form).lower(), "", boolean)),
-        (node, "http://purl.org/dc/terms/description", Lit(match.evidence(), "en", LANG_STRING)),
-    ]
+    ours = description.setdefault(match.ours, {})
+    ours.setdefault("http://www.w3.org/2002/07/owl#sameAs", []).append(match.record)
+    description[node] = {
+        RDF_TYPE: [f"{ess}Reconciliation"],
+        f"{ess}reconciledResource": [match.ours],
+        f"{ess}importedRecord": [match.record],
+        f"{ess}score": [Lit(f"{match.score:.3f}", "", decimal)],
+        f"{ess}nameSimilarity": [Lit(f"{match.name_similarity:.3f}", "", decimal)],
+        f"{ess}sameCommune": [Lit(str(match.same_commune).lower(), "", boolean)],
+        f"{ess}sameWebHost": [Lit(str(match.same_web_host).lower(), "", boolean)],
+        f"{ess}sameLegalForm": [Lit(str(match.same_form).lower(), "", boolean)],
+        "http://purl.org/dc/terms/description": [Lit(match.evidence(), "en", LANG_STRING)],
+    }
+    return node
 
 
-def dataset_triples(profile: Profile) -> list[Triple]:
+def dataset_description(profile: Profile) -> Description:
     """The import graph's provenance and licence (its source is described in data/sources.ttl)."""
-    g, src = profile.graph, profile.source
     prov, dcterms = "http://www.w3.org/ns/prov#", "http://purl.org/dc/terms/"
-    return [
-        (g, f"{prov}wasDerivedFrom", src),
-        (g, f"{dcterms}source", src),
-        (g, f"{dcterms}license", profile.license),
-        (g, f"{dcterms}title", Lit(profile.title, "en", LANG_STRING)),
+    return {
+        profile.graph: {
+            f"{prov}wasDerivedFrom": [profile.source],
+            f"{dcterms}source": [profile.source],
+            f"{dcterms}license": [profile.license],
+            f"{dcterms}title": [Lit(profile.title, "en", LANG_STRING)],
+        }
+    }
+
+
+def ntriples(description: Description) -> tuple[str, int]:
+    """The triples as N-Triples lines, and how many."""
+    lines = [
+        f"<{s}> <{p}> <{o}> .\n" if o.__class__ is str else f"<{s}> <{p}> {literal(o)} .\n"  # type: ignore[arg-type]
+        for s, props in description.items()
+        for p, objects in props.items()
+        for o in objects
     ]
-
-
-def ntriples(triples: Iterable[Triple]) -> str:
-    """The triples as N-Triples lines."""
-    return "".join(
-        f"<{s}> <{p}> <{o}> .\n" if isinstance(o, str) else f"<{s}> <{p}> {literal(o)} .\n"
-        for s, p, o in triples
-    )
+    return "".join(lines), len(lines)
 
 
 def literal(term: Lit) -> str:
@@ -421,8 +429,8 @@ def import_rows(
     taken = used_under(store, [str(ID) + r.iri.split("{")[0] for r in profile.resources])
     seen: dict[str, int] = {}
     with _Loader(store, graph) as loader:
-        head = dataset_triples(profile)
-        loader.add(ntriples(head), len(head))
+        head = dataset_description(profile)
+        loader.add(*ntriples(head))
         if gate:
             gate.check(head, set())
         for line, row in read_rows(path, profile):
@@ -436,19 +444,17 @@ def import_rows(
                 )
                 result.problems.append(Problem(line, reason, True))
                 continue
-            triples, made = mapper.triples(line, row, result.problems)
+            description, made = mapper.describe(line, row, result.problems)
             minted = mapper.minted(made)
             record = mapper.record(row, made)
             if reconciler and record:
                 for match in reconciler.matches(record):
                     result.matches.append(match)
-                    node, more = reconciliation_triples(match)
-                    minted.add(node)
-                    triples += more
+                    minted.add(reconcile_into(description, match))
             result.imported += 1
             if gate:
-                gate.check(triples, minted - taken if taken else minted)
-            if loader.add(ntriples(triples), len(triples)):
+                gate.check(description, minted - taken if taken else minted)
+            if loader.add(*ntriples(description)):
                 progress(f"{result.rows} rows read, {result.imported} imported")
     result.triples = loader.total
     return result

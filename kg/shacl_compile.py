@@ -163,7 +163,8 @@ class _Compiler:
 
     def instances(self, cls: Node) -> str:
         """A pattern binding ?this to each instance of ``cls`` and its subclasses."""
-        if self.store is None:
+        if self.store is None or self.nodes:
+            # From given nodes, one look-up each (a VALUES of the classes starts a scan).
             return self.is_a("?this", cls)
         listed = self.classes(cls).replace(",", "")
         return f"VALUES ?class {{ {listed} }} ?this <{RDF.type}> ?class ."

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
@@ -101,15 +101,16 @@ class Lit(NamedTuple):
 
 
 Term = str | Lit  # an IRI, or a literal (rows have no blank nodes)
-Triple = tuple[str, str, Term]
+# A row's triples: subject -> property -> objects, in the order they were made.
+Description = dict[str, dict[str, list[Term]]]
 
 
 @dataclass
 class Row:
-    """One row's triples, by node: outgoing and incoming values per property."""
+    """One row's triples, by node: outgoing values, and incoming ones where shapes read them."""
 
     minted: set[str]
-    out: dict[str, dict[str, list[Term]]] = field(default_factory=dict)
+    out: Description
     into: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
 
@@ -146,6 +147,25 @@ class NodeShape:
     namespaces: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Step:
+    """A property shape on the nodes of one signature, and the steps of its path that have
+    values there."""
+
+    prop: PropertyShape
+    sources: tuple[tuple[str, bool], ...]
+
+
+@dataclass
+class Plan:
+    """What validating a node of one signature takes (its types, the properties it has and
+    is the value of, the namespaces it is in): worked out once for all such nodes."""
+
+    own: list[tuple[NodeShape, str, Check]]  # the node shapes' constraints on the node
+    steps: list[Step]  # the property shapes with values
+    missing: list[PropertyShape]  # the property shapes with no value and a least count
+
+
 class RowGate:
     """The shapes, ready to validate the rows of an import against a store.
 
@@ -159,11 +179,21 @@ class RowGate:
         self.results: list[Result] = []
         self.given_up = ""  # why the rows could not be validated here, if they could not
         self.touched: set[str] = set()  # nodes not minted that rows use
-        self.seen: set[str] = set()  # ...of which those checked for the namespace targets
         self.known_types: dict[str, frozenset[str]] = {}
-        self.by_signature: dict[tuple[object, ...], list[NodeShape]] = {}
+        self.plans: dict[tuple[object, ...], Plan] = {}
         self.node_shapes = [s for s in map(self._node_shape, self._targeted()) if s]
         self.namespaces = sorted({ns for shape in self.node_shapes for ns in shape.namespaces})
+        self.target_nodes = {n for shape in self.node_shapes for n in shape.nodes}
+        # The properties read backwards (inverse paths, objects-of targets): only these
+        # are indexed by object.
+        self.inverse = {p for shape in self.node_shapes for p in shape.objects_of}
+        self.inverse |= {
+            p
+            for shape in self.node_shapes
+            for prop in shape.properties
+            for p, backwards in prop.path
+            if backwards
+        }
         self.sparql_targeted = [
             str(s)
             for s in self._targeted()
@@ -172,7 +202,7 @@ class RowGate:
 
     # -- what the rows show ----------------------------------------------------------------
 
-    def check(self, triples: Iterable[Triple], minted: set[str]) -> None:
+    def check(self, description: Description, minted: set[str]) -> None:
         """Validate the nodes a row minted, from its triples; remember the other nodes.
 
         When a shape applies in a way the rows cannot decide, the gate gives up (says why
@@ -181,38 +211,100 @@ class RowGate:
         if self.given_up:
             return
         try:
-            self._check(triples, minted)
+            self._check(description, minted)
         except Unsupported as error:
             self.given_up = str(error)
             self.results, self.touched = [], set()
 
-    def _check(self, triples: Iterable[Triple], minted: set[str]) -> None:
-        row = Row(minted)
-        for s, p, o in triples:
-            row.out.setdefault(s, {}).setdefault(p, []).append(o)
-            if isinstance(o, str):
-                row.into.setdefault(o, {}).setdefault(p, []).append(s)
-            if s not in minted and p in STORED:
-                raise Unsupported(f"the import states {p} of {s}, a node it did not mint")
-        for node in row.out.keys() | row.into.keys():
+    def _check(self, description: Description, minted: set[str]) -> None:
+        row = Row(minted, description)
+        if self.inverse:
+            for subject, props in description.items():
+                for p in self.inverse.intersection(props):
+                    for o in props[p]:
+                        if isinstance(o, str):
+                            row.into.setdefault(o, {}).setdefault(p, []).append(subject)
+        touched, undescribed = self.touched, []
+        for node, props in description.items():
             if node in minted:
-                for shape in self._shapes_of(node, row):
-                    self._validate(shape, node, row)
-            elif node not in self.seen:
-                self.seen.add(node)
-                self.touched.add(node)
-                self._validate_unminted(node)
+                self._validate(node, props, row)
+            else:
+                if not STORED.isdisjoint(props):
+                    found = sorted(STORED.intersection(props))[0]
+                    raise Unsupported(
+                        f"the import states {found} of {node}, a node it did not mint"
+                    )
+                if node not in touched:
+                    self._unminted(node)
+            for values in props.values():
+                for o in values:
+                    if o.__class__ is str:
+                        if o in minted:
+                            if o not in description:
+                                undescribed.append(o)
+                        elif o not in touched:
+                            self._unminted(o)  # type: ignore[arg-type]
+        for node in dict.fromkeys(undescribed):
+            self._validate(node, {}, row)
 
-    def _shapes_of(self, node: str, row: Row) -> list[NodeShape]:
-        out, into = row.out.get(node, {}), row.into.get(node, {})
-        types = frozenset(map(str, out.get(RDF_TYPE, ())))
-        spaces = tuple(node.startswith(ns) for ns in self.namespaces)
-        signature = (types, frozenset(out), frozenset(into), spaces)
-        found = self.by_signature.get(signature)
-        if found is None:
-            found = [s for s in self.node_shapes if self._targets(s, node, types, out, into)]
-            self.by_signature[signature] = found
-        return found + [s for s in self.node_shapes if node in s.nodes and s not in found]
+    def _validate(self, node: str, props: dict[str, list[Term]], row: Row) -> None:
+        into = row.into.get(node, {})
+        key = (
+            tuple(props),
+            tuple(props.get(RDF_TYPE, ())),
+            tuple(into),
+            tuple(map(node.startswith, self.namespaces)),
+            node if node in self.target_nodes else None,
+        )
+        plan = self.plans.get(key) or self._plan(key, node, props, into)
+        for shape, name, check in plan.own:
+            if not check(node, row):
+                self._result(shape, None, node, node, name)
+        for prop in plan.missing:
+            self._result(prop, prop.path_text, node, None, "MinCount")
+        for step in plan.steps:
+            prop = step.prop
+            if len(step.sources) == 1:
+                predicate, backwards = step.sources[0]
+                values: list[Term] = (into if backwards else props)[predicate]  # type: ignore[assignment]
+                if len(values) > 1:
+                    values = list(dict.fromkeys(values))
+            else:
+                values = _values(prop, node, row)
+            for value in values:
+                for name, check in prop.checks:
+                    if not check(value, row):
+                        self._result(prop, prop.path_text, node, _text(value), name)
+            if len(values) < prop.min_count:
+                self._result(prop, prop.path_text, node, None, "MinCount")
+            if prop.max_count is not None and len(values) > prop.max_count:
+                self._result(prop, prop.path_text, node, None, "MaxCount")
+            if prop.unique_lang and len(values) > 1 and _repeated_lang(values):
+                self._result(prop, prop.path_text, node, None, "UniqueLang")
+
+    def _plan(
+        self, key: tuple[object, ...], node: str, props: dict[str, list[Term]], into: dict
+    ) -> Plan:
+        types = frozenset(map(str, props.get(RDF_TYPE, ())))
+        plan = Plan([], [], [])
+        for shape in self.node_shapes:
+            if not (node in shape.nodes or self._targets(shape, node, types, props, into)):
+                continue
+            if shape.unsupported:
+                raise Unsupported(f"{shape.iri}: {shape.unsupported}, on {node}")
+            plan.own += [(shape, name, check) for name, check in shape.checks]
+            for prop in shape.properties:
+                if prop.unsupported:
+                    raise Unsupported(f"{prop.iri}: {prop.unsupported}, on {node}")
+                sources = tuple(
+                    (p, back) for p, back in prop.path if p in (into if back else props)
+                )
+                if sources:
+                    plan.steps.append(Step(prop, sources))
+                elif prop.min_count > 0:
+                    plan.missing.append(prop)
+        self.plans[key] = plan
+        return plan
 
     @staticmethod
     def _targets(shape: NodeShape, node: str, types: frozenset[str], out: dict, into: dict) -> bool:
@@ -223,31 +315,11 @@ class RowGate:
             or any(node.startswith(ns) for ns in shape.namespaces)
         )
 
-    def _validate(self, shape: NodeShape, node: str, row: Row) -> None:
-        if shape.unsupported:
-            raise Unsupported(f"{shape.iri}: {shape.unsupported}, on {node}")
-        for name, check in shape.checks:
-            if not check(node, row):
-                self._result(shape, None, node, node, name)
-        for prop in shape.properties:
-            if prop.unsupported:
-                raise Unsupported(f"{prop.iri}: {prop.unsupported}, on {node}")
-            values = _values(prop, node, row)
-            for value in values:
-                for name, check in prop.checks:
-                    if not check(value, row):
-                        self._result(prop, prop.path_text, node, _text(value), name)
-            if len(values) < prop.min_count:
-                self._result(prop, prop.path_text, node, None, "MinCount")
-            if prop.max_count is not None and len(values) > prop.max_count:
-                self._result(prop, prop.path_text, node, None, "MaxCount")
-            if prop.unique_lang and _repeated_lang(values):
-                self._result(prop, prop.path_text, node, None, "UniqueLang")
-
-    def _validate_unminted(self, node: str) -> None:
+    def _unminted(self, node: str) -> None:
         """A node the row did not mint, for the namespace targets (the store does the rest):
         only constraints on the IRI itself can be decided from it."""
-        empty = Row(set())
+        self.touched.add(node)
+        empty = Row(set(), {})
         for shape in self.node_shapes:
             if not any(node.startswith(ns) for ns in shape.namespaces):
                 continue
@@ -305,7 +377,7 @@ class RowGate:
     def types(self, node: str, row: Row) -> frozenset[str]:
         """The types of a node: from the row if it minted it, else from the store."""
         if node in row.minted:
-            return frozenset(map(str, row.out.get(node, {}).get(RDF_TYPE, ())))
+            return frozenset(row.out.get(node, {}).get(RDF_TYPE, ()))  # type: ignore[arg-type]
         found = self.known_types.get(node)
         if found is None:
             query = f"SELECT DISTINCT ?t WHERE {{ {ox.NamedNode(node)} a ?t }}"
@@ -435,7 +507,19 @@ class RowGate:
         g = self.shapes
         if predicate == SH["class"]:
             classes = frozenset(self._closure(value))
-            return lambda v, row: isinstance(v, str) and bool(self.types(v, row) & classes)
+            known: dict[str, bool] = {}  # nodes not minted: the store's answer, once
+
+            def is_a(v: Term, row: Row) -> bool:
+                if v.__class__ is not str:
+                    return False
+                if v in row.minted:
+                    return not classes.isdisjoint(row.out.get(v, {}).get(RDF_TYPE, ()))  # type: ignore[arg-type]
+                found = known.get(v)  # type: ignore[call-overload]
+                if found is None:
+                    found = known[v] = bool(self.types(v, row) & classes)  # type: ignore[index]
+                return found
+
+            return is_a
         if predicate == SH.datatype:
             return _datatype(str(value))
         if predicate == SH.nodeKind:

@@ -150,9 +150,9 @@ def longer_path() -> Graph:
 def test_a_row_stating_the_type_of_a_node_it_did_not_mint_gives_up(shapes: Graph) -> None:
     gate = RowGate(shapes, sources_store())
     concept = "https://w3id.org/passerelles/id/concept/association"
-    gate.check([(concept, RDF_TYPE, "http://www.w3.org/ns/org#Organization")], set())
+    gate.check({concept: {RDF_TYPE: ["http://www.w3.org/ns/org#Organization"]}}, set())
     assert "did not mint" in gate.given_up
-    gate.check([(concept, "http://www.w3.org/2004/02/skos/core#prefLabel", Lit("x"))], set())
+    gate.check({concept: {"http://www.w3.org/2004/02/skos/core#prefLabel": [Lit("x")]}}, set())
     assert gate.results == []  # nothing more is checked once it gave up
 
 
