@@ -15,6 +15,11 @@
 4. Runs the import step alone (``kg.imports.run_import``: read, check, map, reconcile,
    bulk-load) in another child, into a fresh on-disk store holding our sources, and
    reports the same figures for it.
+5. The peer: Oxigraph's own bulk loader alone, loading the N-Triples the import made
+   (dumped from the store, not timed) into a fresh on-disk store holding our sources,
+   in the import's batches, in a third child. Its rows/s is the most any import into
+   this store can do on this machine, before reading, mapping or validating a row;
+   ``command_to_store_load`` is the command's wall time over it.
 
 Goal (issue #5): at least 20,000 rows/s, under 1 GiB.
 """
@@ -75,6 +80,25 @@ ROWS_ONLY = (
     "started = time.monotonic()\n"
     "result = run_import(root, target, csv_path, 'sirene')\n"
     "print(result.rows, time.monotonic() - started)\n"
+)
+
+# The peer: Oxigraph's bulk loader alone; argv = project root, N-Triples file, store folder.
+STORE_ONLY = (
+    "import sys, time\n"
+    "from itertools import islice\n"
+    "from pathlib import Path\n"
+    "import pyoxigraph as ox\n"
+    "from kg.importer import BATCH\n"
+    "from kg.sources import load_sources, source_files\n"
+    "root, nt, folder = map(Path, sys.argv[1:])\n"
+    "target = ox.Store(str(folder))\n"
+    "load_sources(target, source_files(root))\n"
+    "graph = ox.NamedNode('https://w3id.org/passerelles/graph/import/sirene')\n"
+    "started = time.monotonic()\n"
+    "with nt.open('rb') as lines:\n"
+    "    while batch := list(islice(lines, BATCH)):\n"
+    "        target.bulk_load(b''.join(batch), ox.RdfFormat.N_TRIPLES, to_graph=graph)\n"
+    "print(time.monotonic() - started)\n"
 )
 
 
@@ -173,6 +197,14 @@ def run(count: int, seed: int, work: Path) -> dict[str, object]:
     alone = measured([sys.executable, "-c", ROWS_ONLY, str(ROOT), str(csv_path),
                       str(work / "rows-only")])  # fmt: skip
     step_s = float(alone.stdout.split()[1])
+    nt = work / "import.nt"
+    dump = "import sys, pyoxigraph as ox; ox.Store.read_only(sys.argv[1]).dump(sys.argv[2], "
+    dump += "ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(sys.argv[3]))"
+    subprocess.run([sys.executable, "-c", dump, str(store), str(nt), report["graph"]], check=True)
+    peer = measured(
+        [sys.executable, "-c", STORE_ONLY, str(ROOT), str(nt), str(work / "store-only")]
+    )
+    load_s = float(peer.stdout.split()[0])
     return {
         "rows": report["rows"],
         "imported": report["imported"],
@@ -183,6 +215,9 @@ def run(count: int, seed: int, work: Path) -> dict[str, object]:
         # Its wall time: the step's own, without starting Python and loading our sources.
         "import_step_alone": alone.figures(report["rows"])
         | {"step_wall_s": round(step_s, 2), "step_rows_per_s": round(report["rows"] / step_s)},
+        "store_load_alone": peer.figures(report["rows"])
+        | {"load_wall_s": round(load_s, 2), "load_rows_per_s": round(report["rows"] / load_s)},
+        "command_to_store_load": round(command.wall_s / load_s, 2),
     }
 
 

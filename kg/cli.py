@@ -367,9 +367,9 @@ def import_command(
     """Import a CSV FILE by a profile into its own named graph of the served store.
 
     The graph is replaced (a rerun changes nothing), the rows are reconciled with
-    our organisations, and what it created or changed passes the SHACL gate (the
-    whole store when the import is most of it) before the new store is published in
-    one atomic step; on any error nothing is published. Rows
+    our organisations, and what it created or changed passes the SHACL gate (each
+    row as it is mapped, then in the store what rows cannot show) before the new
+    store is published in one atomic step; on any error nothing is published. Rows
     that fail a check are listed (line, reason) and skipped. Lasts until the next
     build: list the file in data/imports.toml to make it part of the build.
     """

@@ -43,7 +43,7 @@ from kg.reconcile import (
 from kg.shacl_rows import LANG_STRING, STRING, Description, Lit, RowGate, Term
 from kg.terms import ESS, ID
 
-BATCH = 200_000  # N-Triples lines per bulk load: what bounds the memory
+BATCH = 50_000  # N-Triples lines per bulk load: bounds the memory; see bench/README.md
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DATATYPES = {"decimal": "decimal", "integer": "integer", "boolean": "boolean"}
@@ -437,7 +437,8 @@ def import_rows(
             result.rows += 1
             if not mapper.check(line, row, result.problems):
                 continue
-            first = seen.setdefault(row[profile.row_id], line)
+            # By slug: two ids with one slug would name the same nodes.
+            first = seen.setdefault(slug(row[profile.row_id]), line)
             if first != line:
                 reason = (
                     f"{profile.row_id} {row[profile.row_id]!r} already imported at line {first}"

@@ -32,5 +32,8 @@ def test_a_short_run_reports_rows_per_second_and_memory(tmp_path: Path) -> None:
     assert figures["rows"] == 2000
     # Skipped: 100 ceased, 4 wrong check digits, 4 repeated SIRENs.
     assert (figures["imported"], figures["skipped"]) == (1892, 108)
-    for measure in (figures["command"], figures["import_step_alone"]):
+    measures = ("command", "import_step_alone", "store_load_alone")
+    for measure in (figures[name] for name in measures):
         assert measure["rows_per_s"] > 0 and 0 < measure["peak_rss_mib"] < 1024
+    assert figures["store_load_alone"]["load_rows_per_s"] > figures["command"]["rows_per_s"]
+    assert figures["command_to_store_load"] > 1
