@@ -80,6 +80,15 @@ def _construct(store: ox.Store, rule: NamedQuery) -> ox.QueryTriples:
     return result
 
 
+def inferred_is_current(store: ox.Store, rules: list[NamedQuery]) -> bool:
+    """Whether the inferred graph is what the rules derive from the store now: one round of
+    every rule gives exactly its triples, nothing new and nothing missing (only reads)."""
+    graph = ox.NamedNode(str(INFERRED_GRAPH))
+    found = {triple for rule in rules for triple in _construct(store, rule)}
+    have = store.quads_for_pattern(None, None, None, graph)
+    return found == {ox.Triple(q.subject, q.predicate, q.object) for q in have}
+
+
 def _size(store: ox.Store, graph: ox.NamedNode) -> int:
     rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
     assert isinstance(rows, ox.QuerySolutions)

@@ -8,11 +8,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.queries import NamedQuery
-from kg.rules import apply_rules, load_rules
+from kg.rules import apply_rules, inferred_is_current, load_rules
 from kg.terms import ESS, ID, INFERRED_GRAPH
 
 ROOT = Path(__file__).resolve().parents[1]
 Rows = list[dict[str, str]]
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+FOAF_PERSON = "http://xmlns.com/foaf/0.1/Person"
 
 ENCOUNTERS = """
 PREFIX ess: <https://w3id.org/passerelles/ontology#>
@@ -144,3 +146,24 @@ def test_a_rule_fed_by_a_later_rule_runs_again_until_nothing_is_new() -> None:
     assert run.rounds == 3
     inferred = ox.NamedNode(str(INFERRED_GRAPH))
     assert len(list(store.quads_for_pattern(None, None, None, inferred))) == 3
+
+
+def test_the_inferred_graph_is_current_until_the_data_or_it_changes() -> None:
+    rules = load_rules(ROOT / "queries" / "rules")
+    store = ox.Store()
+    store.load(FIXTURE, ox.RdfFormat.TURTLE)
+    assert not inferred_is_current(store, rules)  # nothing derived yet
+    apply_rules(store, rules)
+    assert inferred_is_current(store, rules)
+    inferred = ox.NamedNode(str(INFERRED_GRAPH))
+    # A fact that makes one more encounter: the rules derive something new.
+    event = next(store.quads_for_pattern(None, ox.NamedNode(f"{ESS}presenter"), None)).subject
+    someone = ox.NamedNode(f"{ID}person/d")
+    store.add(ox.Quad(someone, ox.NamedNode(RDF_TYPE), ox.NamedNode(FOAF_PERSON)))
+    store.add(ox.Quad(event, ox.NamedNode("https://schema.org/attendee"), someone))
+    assert not inferred_is_current(store, rules)
+    apply_rules(store, rules)
+    assert inferred_is_current(store, rules)
+    # A derived triple that no rule gives any more: not current either.
+    store.add(ox.Quad(someone, ox.NamedNode(f"{ESS}met"), someone, inferred))
+    assert not inferred_is_current(store, rules)
