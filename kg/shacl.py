@@ -30,7 +30,11 @@ SHAPES = Namespace("https://w3id.org/passerelles/ontology/shapes#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SEVERITIES = ("Violation", "Warning", "Info")
 INFERENCE = "none"  # see the module docstring
-ENGINE_NAMES = {"pyshacl": "pyshacl", "sparql": "the shapes compiled to SPARQL"}
+ENGINE_NAMES = {
+    "pyshacl": "pyshacl",
+    "sparql": "the shapes compiled to SPARQL",
+    "rows": "the import's row gate (kg/shacl_rows.py) and the shapes compiled to SPARQL",
+}
 
 
 class ShapesError(Exception):
@@ -71,7 +75,7 @@ class Report:
     conforms: bool
     results: list[Result]
     graph: Graph  # the report graph (sh:ValidationReport)
-    engine: str = "pyshacl"  # what validated: "pyshacl" or "sparql" (kg.shacl_sparql)
+    engine: str = "pyshacl"  # what validated: "pyshacl", "sparql" (kg.shacl_sparql), "rows"
     seconds: float = 0.0
     scope: str = ""  # what was validated when not the whole graph (kg.shacl_sparql's focus)
 

@@ -19,10 +19,16 @@ constraint, a qualified shape, a longer path, a nested shape about a node outsid
 the row) makes it give up (:class:`Unsupported`): the caller then validates the
 import's graph in the store with the compiled gate, as before.
 
+The caller says which nodes a row minted (named after its id, and not used in the
+store before the import) and that the derivation rules derive nothing new from the
+import (kg.imports checks both). The shapes are compiled once per kind of node (its
+types, the properties it has and is the value of, its namespaces) into a
+:class:`Plan`.
+
 What the rows cannot show is checked in the store by :meth:`RowGate.finish`, once
-the rows are loaded, with the compiled gate: the shapes with a SPARQL-based target
-(over the whole store: their targets are selective queries) and every shape on the
-nodes the import touches that it did not mint (our organisations it links to, the
+the rows are loaded, with the compiled gate: the shapes with a SPARQL-based target,
+on the import's nodes (their targets are selective queries), and every shape on the
+nodes the import uses without minting them (our organisations it links to, the
 concepts it points to), looked up one by one. The results are the same
 :class:`kg.shacl.Result` objects as the other engines'; ``tests/test_shacl_rows.py``
 compares them with the compiled gate's on imports that break each kind of rule.
@@ -363,7 +369,12 @@ class RowGate:
             for c in compile_shapes(self.shapes, store, focus=(graph,))
             if c.shape in self.sparql_targeted
         ]
-        native = {s.iri for s in self.node_shapes if s.namespaces}
+        # Shapes whose only targets are namespaces: the rows checked every node they use.
+        native = {
+            s.iri
+            for s in self.node_shapes
+            if s.namespaces and not (s.classes or s.nodes or s.subjects_of or s.objects_of)
+        }
         if self.touched:
             checks += [
                 c

@@ -180,3 +180,18 @@ def test_the_import_falls_back_to_the_compiled_gate_when_the_rows_cannot_tell(
     assert "could not be validated as they were mapped" in result.output
     assert "a path longer than one property" in result.output
     assert "validated the " in result.output and "nodes of graph" in result.output
+
+
+def test_a_record_already_in_the_store_is_not_taken_for_the_rows_own(shapes: Graph) -> None:
+    target = sources_store()
+    record = ox.NamedNode("https://w3id.org/passerelles/id/organisation/siren-900000019")
+    elsewhere = ox.NamedNode("https://w3id.org/passerelles/graph/test-elsewhere")
+    label = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+    # A second French name, stated outside the import: the row alone would not see it.
+    target.add(ox.Quad(record, label, ox.Literal("Autre nom", language="fr"), elsewhere))
+    gate = RowGate(shapes, target)
+    result = run_import(ROOT, target, SIRENE, "sirene", gate=gate)
+    # The row states its type: the gate gives up, and the compiled gate finds the two names.
+    assert gate.given_up.endswith(f"of {record.value}, a node it did not mint")
+    store = shacl_sparql.validate(target, shapes, focus=(result.graph,))
+    assert short(store.results) == {("Organisation-prefLabelPerLanguage", "UniqueLang")}
