@@ -4,9 +4,11 @@ The file is read row by row; the columns a profile names ``never_read`` are
 dropped by the reader itself, before any other code sees the row. Each row is
 checked (required columns, identifier syntax, ``skip`` rules, a unique row id);
 a row that fails is reported with its line and reason and skipped, a value that
-fails a ``drop-value`` check is reported and left out. The rows become
-N-Triples, loaded into the import's graph in batches with Oxigraph's bulk
-loader, so memory stays bounded whatever the size of the file. The graph is
+fails a ``drop-value`` check is reported and left out. Each row is described
+(node, property, values), handed to the SHACL gate of imports when there is one
+(``kg.shacl_rows``), and written as N-Triples, loaded into the import's graph in
+batches with Oxigraph's bulk loader, so memory stays bounded whatever the size of
+the file. The graph is
 emptied first: importing the same file again gives the same graph.
 
 Each accepted row is also reconciled with our organisations (``kg.reconcile``):
