@@ -42,12 +42,11 @@ from kg.reconcile import (
     our_organisations,
     solutions,
 )
-from kg.shacl_rows import LANG_STRING, STRING, Description, Lit, RowGate, Term
+from kg.shacl_rows import LANG_STRING, RDF_TYPE, STRING, Description, Lit, RowGate, Term
 from kg.terms import ESS, ID
 
 BATCH = 50_000  # N-Triples lines per bulk load: bounds the memory; see bench/README.md
 XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DATATYPES = {"decimal": "decimal", "integer": "integer", "boolean": "boolean"}
 LEXICAL = {
     "decimal": re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?"),

@@ -146,12 +146,7 @@ class _Compiler:
     def classes(self, cls: Node) -> str:
         """``cls`` and its subclasses, as a SPARQL list (``<a>, <b>``)."""
         if cls not in self.closures:
-            found = {str(cls)}
-            if self.store is not None:
-                query = f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* {_term(cls)} }}"
-                rows = self.store.query(query, use_default_graph_as_union=True)
-                assert isinstance(rows, ox.QuerySolutions)
-                found |= {row["c"].value for row in rows if isinstance(row["c"], ox.NamedNode)}
+            found = subclasses(self.store, cls) if self.store is not None else {str(cls)}
             self.closures[cls] = ", ".join(f"<{iri}>" for iri in sorted(found))
         return self.closures[cls]
 
@@ -170,18 +165,10 @@ class _Compiler:
         return f"VALUES ?class {{ {listed} }} ?this <{RDF.type}> ?class ."
 
     def targeted(self) -> list[Node]:
-        found = {s for target in TARGETS for s in self.shapes.subjects(target, None)}
-        for shape in self.shapes.subjects(RDF.type, RDFS.Class):
-            if self._is_shape(shape):
-                found.add(shape)  # an implicit class target
-        return sorted((s for s in found if not self._deactivated(s)), key=str)
-
-    def _is_shape(self, node: Node) -> bool:
-        kinds = set(self.shapes.objects(node, RDF.type))
-        return bool(kinds & {SH.NodeShape, SH.PropertyShape})
+        return targeted(self.shapes)
 
     def _deactivated(self, shape: Node) -> bool:
-        return self.shapes.value(shape, SH.deactivated) == Literal(True)
+        return deactivated(self.shapes, shape)
 
     def _list(self, node: Node) -> list[Node]:
         return list(Collection(self.shapes, node))
@@ -302,15 +289,15 @@ class _Compiler:
         for count in self.shapes.objects(shape, SH.minCount):
             query = (
                 f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS {{ {values} }} }}"
-                if _int(count) == 1
+                if integer(count) == 1
                 else f"SELECT ?this WHERE {{ {target} OPTIONAL {{ {values} }} }} GROUP BY ?this "
-                f"HAVING (COUNT(DISTINCT ?value) < {_int(count)})"
+                f"HAVING (COUNT(DISTINCT ?value) < {integer(count)})"
             )
             yield self._check(shape, path_node, "MinCount", query)
         for count in self.shapes.objects(shape, SH.maxCount):
             query = (
                 f"SELECT ?this WHERE {{ {target} {values} }} GROUP BY ?this "
-                f"HAVING (COUNT(DISTINCT ?value) > {_int(count)})"
+                f"HAVING (COUNT(DISTINCT ?value) > {integer(count)})"
             )
             yield self._check(shape, path_node, "MaxCount", query)
         if self.shapes.value(shape, SH.uniqueLang) == Literal(True):
@@ -342,7 +329,7 @@ class _Compiler:
             query = (
                 f"SELECT ?this WHERE {{ {target} OPTIONAL {{ {values} "
                 f"FILTER (COALESCE({condition}, false)) }} }} GROUP BY ?this "
-                f"HAVING (COUNT(DISTINCT ?value) {comparison} {_int(count)})"
+                f"HAVING (COUNT(DISTINCT ?value) {comparison} {integer(count)})"
             )
             yield self._check(shape, path_node, name, query)
 
@@ -360,20 +347,18 @@ class _Compiler:
     def _check(
         self, shape: Node, path_node: Node | None, name: str, query: str, node_level: bool = False
     ) -> Check:
-        severity = self.shapes.value(shape, SH.severity) or SH.Violation
         return Check(
             shape=str(shape),
             path=path_string(self.shapes, path_node) if path_node is not None else None,
             constraint=f"{name}ConstraintComponent",
-            severity=str(severity).rsplit("#", 1)[-1],
+            severity=severity(self.shapes, shape),
             messages=self._messages(shape),
             query=self.prefixes() + query,  # SPARQL targets and constraints use them
             node_level=node_level,
         )
 
     def _messages(self, node: Node) -> tuple[tuple[str, str], ...]:
-        found = [m for m in self.shapes.objects(node, SH.message) if isinstance(m, Literal)]
-        return tuple(sorted((m.language or "en", str(m)) for m in found))
+        return messages(self.shapes, node)
 
     # -- conditions: does one node conform? -----------------------------------------------
 
@@ -405,7 +390,7 @@ class _Compiler:
         count = self.shapes.value(shape, SH.minCount)
         if count is None:
             return []
-        if _int(count) != 1:
+        if integer(count) != 1:
             raise ShapesError(f"{shape}: a nested sh:minCount other than 1 is not supported")
         return [f"EXISTS {{ {var} {path_sparql(self.shapes, path_node)} [] }}"]
 
@@ -438,13 +423,45 @@ class _Compiler:
             return f"({var} {COMPARISONS[predicate]} {_term(value)})"
         if predicate in (SH.minLength, SH.maxLength):
             operator = ">=" if predicate == SH.minLength else "<="
-            return f"(!isBlank({var}) && STRLEN(STR({var})) {operator} {_int(value)})"
+            return f"(!isBlank({var}) && STRLEN(STR({var})) {operator} {integer(value)})"
         if predicate == SH.languageIn:
             ranges = " || ".join(
                 f"LANGMATCHES(LANG({var}), {_string(str(r))})" for r in self._list(value)
             )
             return f"(isLiteral({var}) && ({ranges}))"
         raise ShapesError(f"{shape}: {predicate} is not supported")  # pragma: no cover
+
+
+def targeted(shapes: Graph) -> list[Node]:
+    """The shapes with a target (an implicit class target too), not deactivated, in order."""
+    found = {s for target in TARGETS for s in shapes.subjects(target, None)}
+    for shape in shapes.subjects(RDF.type, RDFS.Class):
+        if set(shapes.objects(shape, RDF.type)) & {SH.NodeShape, SH.PropertyShape}:
+            found.add(shape)  # an implicit class target
+    return sorted((s for s in found if not deactivated(shapes, s)), key=str)
+
+
+def deactivated(shapes: Graph, shape: Node) -> bool:
+    return shapes.value(shape, SH.deactivated) == Literal(True)
+
+
+def severity(shapes: Graph, shape: Node) -> str:
+    """ "Violation", "Warning" or "Info": the shape's sh:severity, Violation by default."""
+    return str(shapes.value(shape, SH.severity) or SH.Violation).rsplit("#", 1)[-1]
+
+
+def messages(shapes: Graph, node: Node) -> tuple[tuple[str, str], ...]:
+    """The sh:message texts of a shape or constraint, as (language, text) pairs."""
+    found = [m for m in shapes.objects(node, SH.message) if isinstance(m, Literal)]
+    return tuple(sorted((m.language or "en", str(m)) for m in found))
+
+
+def subclasses(store: ox.Store, cls: Node) -> set[str]:
+    """``cls`` and its subclasses in the store, as IRIs."""
+    query = f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* {_term(cls)} }}"
+    rows = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)
+    return {str(cls)} | {row["c"].value for row in rows if isinstance(row["c"], ox.NamedNode)}
 
 
 def target_type(shapes: Graph, target: Node) -> Node | None:
@@ -473,7 +490,7 @@ def _datatype(datatype: Node, var: str) -> str:
     return test + ")"
 
 
-def _int(node: Node) -> int:
+def integer(node: Node) -> int:
     if not isinstance(node, Literal) or not isinstance(node.value, int):
         raise ShapesError(f"{node} is not an integer")
     return node.value

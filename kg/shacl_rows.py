@@ -53,7 +53,13 @@ from kg.shacl_compile import (
     SUPPORTED,
     VALUE_CONSTRAINTS,
     compile_shapes,
+    deactivated,
+    integer,
+    messages,
+    severity,
+    subclasses,
     target_type,
+    targeted,
 )
 from kg.shacl_sparql import report, run_checks
 
@@ -187,7 +193,10 @@ class RowGate:
         self.touched: set[str] = set()  # nodes not minted that rows use
         self.known_types: dict[str, frozenset[str]] = {}
         self.plans: dict[tuple[object, ...], Plan] = {}
-        self.node_shapes = [s for s in map(self._node_shape, self._targeted()) if s]
+        compiled = {str(shape): self._node_shape(shape) for shape in targeted(shapes)}
+        self.node_shapes = [shape for shape in compiled.values() if shape]
+        # The shapes with a SPARQL-based target: validated in the store (see finish).
+        self.sparql_targeted = [iri for iri, shape in compiled.items() if shape is None]
         self.namespaces = sorted({ns for shape in self.node_shapes for ns in shape.namespaces})
         self.target_nodes = {n for shape in self.node_shapes for n in shape.nodes}
         # The properties read backwards (inverse paths, objects-of targets): only these
@@ -200,11 +209,6 @@ class RowGate:
             for p, backwards in prop.path
             if backwards
         }
-        self.sparql_targeted = [
-            str(s)
-            for s in self._targeted()
-            if any(target_type(shapes, t) is None for t in shapes.objects(s, SH.target))
-        ]
 
     # -- what the rows show ----------------------------------------------------------------
 
@@ -400,24 +404,6 @@ class RowGate:
 
     # -- the shapes, compiled --------------------------------------------------------------
 
-    def _targeted(self) -> list[Node]:
-        targets = (
-            SH.targetClass,
-            SH.targetNode,
-            SH.targetSubjectsOf,
-            SH.targetObjectsOf,
-            SH.target,
-        )
-        found = {s for t in targets for s in self.shapes.subjects(t, None)}
-        found |= {s for s in self.shapes.subjects(RDF.type, RDFS.Class) if self._is_shape(s)}
-        return sorted((s for s in found if not self._off(s)), key=str)
-
-    def _is_shape(self, node: Node) -> bool:
-        return bool(set(self.shapes.objects(node, RDF.type)) & {SH.NodeShape, SH.PropertyShape})
-
-    def _off(self, node: Node) -> bool:
-        return self.shapes.value(node, SH.deactivated) == Literal(True)
-
     def _node_shape(self, shape: Node) -> NodeShape | None:
         g = self.shapes
         namespaces, sparql = [], False
@@ -438,15 +424,19 @@ class RowGate:
         else:
             own, unsupported = self._value_checks(shape)
             unsupported = unsupported or self._unsupported(shape, {SH.property})
-            props = [self._property(p) for p in g.objects(shape, SH.property) if not self._off(p)]
+            props = [
+                self._property(p)
+                for p in g.objects(shape, SH.property)
+                if not deactivated(self.shapes, p)
+            ]
         return NodeShape(
             iri=str(shape),
-            severity=self._severity(shape),
-            messages=self._messages(shape),
+            severity=severity(self.shapes, shape),
+            messages=messages(self.shapes, shape),
             checks=own,
             properties=props,
             unsupported=unsupported,
-            classes=frozenset(c for cls in classes for c in self._closure(cls)),
+            classes=frozenset(c for cls in classes for c in subclasses(self.store, cls)),
             nodes=frozenset(str(n) for n in g.objects(shape, SH.targetNode)),
             subjects_of=frozenset(str(p) for p in g.objects(shape, SH.targetSubjectsOf)),
             objects_of=frozenset(str(p) for p in g.objects(shape, SH.targetObjectsOf)),
@@ -468,11 +458,11 @@ class RowGate:
             iri=str(shape),
             path=path,
             path_text=path_string(g, path_node),
-            severity=self._severity(shape),
-            messages=self._messages(shape),
+            severity=severity(self.shapes, shape),
+            messages=messages(self.shapes, shape),
             checks=checks,
-            min_count=_int(min_count) if min_count is not None else 0,
-            max_count=_int(max_count) if max_count is not None else None,
+            min_count=integer(min_count) if min_count is not None else 0,
+            max_count=integer(max_count) if max_count is not None else None,
             unique_lang=g.value(shape, SH.uniqueLang) == Literal(True),
             unsupported=unsupported,
         )
@@ -517,7 +507,7 @@ class RowGate:
         """One value constraint as a test of a value; None if not decidable from a row."""
         g = self.shapes
         if predicate == SH["class"]:
-            classes = frozenset(self._closure(value))
+            classes = frozenset(subclasses(self.store, value))
             known: dict[str, bool] = {}  # nodes not minted: the store's answer, once
 
             def is_a(v: Term, row: Row) -> bool:
@@ -564,7 +554,7 @@ class RowGate:
         if predicate in (SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive):
             return _comparison(predicate, value)
         if predicate in (SH.minLength, SH.maxLength):
-            bound = _int(value)
+            bound = integer(value)
             if predicate == SH.minLength:
                 return lambda v, row: len(_text(v)) >= bound
             return lambda v, row: len(_text(v)) <= bound
@@ -597,19 +587,6 @@ class RowGate:
 
         return conforms
 
-    def _closure(self, cls: Node) -> set[str]:
-        query = f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* <{cls}> }}"
-        rows = self.store.query(query, use_default_graph_as_union=True)
-        assert isinstance(rows, ox.QuerySolutions)
-        return {str(cls)} | {r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode)}
-
-    def _severity(self, shape: Node) -> str:
-        return str(self.shapes.value(shape, SH.severity) or SH.Violation).rsplit("#", 1)[-1]
-
-    def _messages(self, node: Node) -> tuple[tuple[str, str], ...]:
-        found = [m for m in self.shapes.objects(node, SH.message) if isinstance(m, Literal)]
-        return tuple(sorted((m.language or "en", str(m)) for m in found))
-
 
 def _values(prop: PropertyShape, node: str, row: Row) -> list[Term]:
     """The distinct values of a path from a node, in the row."""
@@ -624,10 +601,6 @@ def _values(prop: PropertyShape, node: str, row: Row) -> list[Term]:
 def _repeated_lang(values: Sequence[Term]) -> bool:
     langs = [v.lang.lower() for v in values if isinstance(v, Lit) and v.lang]
     return len(langs) != len(set(langs))
-
-
-def _int(node: Node) -> int:
-    return int(node) if isinstance(node, Literal) else 0
 
 
 def _text(value: Term) -> str:
